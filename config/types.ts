@@ -1,0 +1,100 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Where the stack runs. `docker` is the dev target, `kubernetes` the prod target. */
+export const PLATFORMS = ["docker", "kubernetes"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const TIER_NAMES = ["dev", "prod"] as const;
+export type TierName = (typeof TIER_NAMES)[number];
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_COLLECTORS = ["promtail", "alloy"] as const;
+export type LogCollector = (typeof LOG_COLLECTORS)[number];
+
+/**
+ * NATS roles. Each maps to one account and one permission set (see config/render/nats.ts):
+ *  - `admin`: everything in the APP account;
+ *  - `service`: publish/subscribe on the application subjects plus what JetStream clients need;
+ *  - `system`: the SYS account, `$SYS.>` and `_INBOX.>` only (for monitoring tools).
+ */
+export const NATS_ROLES = ["admin", "service", "system"] as const;
+export type NatsRole = (typeof NATS_ROLES)[number];
+
+export interface NatsUserSpec {
+    /** Login name, e.g. `microservice`. */
+    readonly name: string;
+    readonly role: NatsRole;
+}
+
+/** Published host ports (Docker) / service ports (Kubernetes). */
+export interface PortsConfig {
+    readonly grafana: number;
+    readonly prometheus: number;
+    readonly loki: number;
+    readonly alertmanager: number;
+    readonly natsClient: number;
+    readonly natsMonitoring: number;
+    readonly natsExporter: number;
+}
+
+export const ALERT_RECEIVER_KINDS = ["none", "webhook", "slack"] as const;
+export type AlertReceiverKind = (typeof ALERT_RECEIVER_KINDS)[number];
+
+export interface AlertReceiverConfig {
+    readonly kind: Exclude<AlertReceiverKind, "none">;
+    /** The webhook or Slack incoming-webhook URL. Always a Pulumi secret. */
+    readonly url: pulumi.Output<string>;
+    /** Slack channel, e.g. `#alerts` (Slack only; optional). */
+    readonly slackChannel?: string;
+}
+
+/** One of the platform's own services to scrape, under the job `JOBS.services` with a `service` label. */
+export interface ScrapeTarget {
+    /** Value of the `service` label, e.g. `orders`. */
+    readonly service: string;
+    /** `host:port`. Use `host.docker.internal:<port>` for a process on the Docker host. */
+    readonly address: string;
+    /** Defaults to `/metrics`. */
+    readonly metricsPath: string;
+}
+
+/** Settings that only the Kubernetes platform reads. */
+export interface KubernetesConfig {
+    /** Namespace the stack is installed into. Defaults to `observability`. */
+    readonly namespace: string;
+    /** kubeconfig context; the ambient one when unset. */
+    readonly context?: string;
+    /** Path to a kubeconfig file; the ambient one when unset. */
+    readonly kubeconfig?: string;
+    /** Nodes in the cluster; DaemonSets are budgeted per node. */
+    readonly nodeCount: number;
+    /** StorageClass for every PVC; the cluster default when unset. */
+    readonly storageClass?: string;
+}
+
+/** The validated stack configuration. Produced once by `loadStackConfig()`; components receive parts of it. */
+export interface StackConfig {
+    readonly platform: Platform;
+    readonly tier: TierName;
+    readonly logLevel: LogLevel;
+    readonly logCollector: LogCollector;
+    /** Host address ports are published on (Docker). Defaults to 127.0.0.1. */
+    readonly bindAddress: string;
+    readonly ports: PortsConfig;
+    /** Prometheus retention time, a Prometheus duration such as `30d`. */
+    readonly prometheusRetention: string;
+    /** Loki retention period, a Go duration such as `744h` (at least 24h). */
+    readonly lokiRetention: string;
+    readonly natsUsers: readonly NatsUserSpec[];
+    /** Subjects the `service` role may publish and subscribe to. */
+    readonly natsAppSubjects: readonly string[];
+    readonly alertReceiver?: AlertReceiverConfig;
+    readonly scrapeTargets: readonly ScrapeTarget[];
+    /** When set, Grafana's Loki datasource links `traceId` fields to this URL (use `${__value.raw}`). */
+    readonly traceUrl?: string;
+    /** Keep data volumes / PVCs on `pulumi destroy`. Defaults to true. */
+    readonly retainData: boolean;
+    readonly kubernetes: KubernetesConfig;
+}
