@@ -8,6 +8,8 @@ export const JOBS = {
     alertmanager: "alertmanager",
     loki: "loki",
     promtail: "promtail",
+    /** Alloy, when it replaces Promtail as the log collector (`logCollector: alloy`). */
+    alloy: "alloy",
     grafana: "grafana",
     natsExporter: "nats-exporter",
     /** The platform's own microservices; each target also carries a `service` label. */

@@ -94,6 +94,8 @@ export interface StackConfig {
     readonly scrapeTargets: readonly ScrapeTarget[];
     /** When set, Grafana's Loki datasource links `traceId` fields to this URL (use `${__value.raw}`). */
     readonly traceUrl?: string;
+    /** Base URL of the runbooks; an alert's `runbook_url` is `<base>/<AlertName>.md`. */
+    readonly runbookBaseUrl: string;
     /** Keep data volumes / PVCs on `pulumi destroy`. Defaults to true. */
     readonly retainData: boolean;
     readonly kubernetes: KubernetesConfig;
