@@ -15,6 +15,8 @@ export interface NatsRenderedUser extends NatsUserSpec {
 
 export interface NatsConfigOptions {
     readonly serverName: string;
+    /** Interface to listen on; all interfaces inside a container. */
+    readonly host?: string;
     readonly clientPort: number;
     readonly monitoringPort: number;
     readonly jetstream: {
@@ -87,8 +89,8 @@ export function natsAccounts(
 export function renderNatsConfig(opts: NatsConfigOptions): string {
     const config = {
         server_name: opts.serverName,
-        listen: `0.0.0.0:${opts.clientPort}`,
-        http: `0.0.0.0:${opts.monitoringPort}`,
+        listen: `${opts.host ?? "0.0.0.0"}:${opts.clientPort}`,
+        http: `${opts.host ?? "0.0.0.0"}:${opts.monitoringPort}`,
         debug: opts.logLevel === "debug",
         logtime: true,
         jetstream: {
