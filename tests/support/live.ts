@@ -1,0 +1,40 @@
+import { ChildProcess, spawn } from "child_process";
+import * as net from "net";
+
+import { toolPath, ToolName } from "./tools";
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.once("error", reject);
+        srv.listen(0, "127.0.0.1", () => {
+            const { port } = srv.address() as net.AddressInfo;
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+/** Polls `url` until it answers 2xx, or fails after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            const res = await fetch(url);
+            if (res.ok) return;
+        } catch {
+            // not listening yet
+        }
+        if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+/** Starts a tool as a background process (loopback-only configs); stop() kills it. */
+export function startTool(name: ToolName, args: string[]): { process: ChildProcess; output: () => string; stop: () => void } {
+    const child = spawn(toolPath(name), args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += String(d)));
+    child.stderr?.on("data", (d) => (output += String(d)));
+    return { process: child, output: () => output, stop: () => void child.kill("SIGTERM") };
+}

@@ -1,0 +1,33 @@
+import { runTool, TOOL_NAMES, toolSpec } from "./support/tools";
+import { VERSIONS } from "../config/versions";
+
+/** The version each tool prints, from its own --version output. */
+function reportedVersion(name: (typeof TOOL_NAMES)[number]): string {
+    const r = name === "prometheus-nats-exporter" ? runTool(name, ["-version"]) : runTool(name, ["--version"]);
+    const text = r.stdout + r.stderr;
+    const m = /(?:version|nats-server:)\s+v?(\d+\.\d+\.\d+)/.exec(text);
+    if (!m) throw new Error(`${name} printed no version: ${text}`);
+    return m[1];
+}
+
+describe("the real programs the tests use", () => {
+    it.each(TOOL_NAMES)("%s reports exactly the pinned version", (name) => {
+        expect(reportedVersion(name)).toBe(toolSpec(name).reportedVersion);
+    });
+
+    it("derives each tool's version from the image pins (Prometheus vX.Y.Z is module v0.XYY.Z)", () => {
+        const [major, minor, patch] = VERSIONS.prometheus.tag.slice(1).split(".").map(Number);
+        expect(VERSIONS.prometheus.goVersion).toBe(`v0.${major * 100 + minor}.${patch}`);
+        expect(VERSIONS.alertmanager.goVersion).toBe(VERSIONS.alertmanager.tag);
+        expect(VERSIONS.nats.tag.startsWith(VERSIONS.nats.goVersion.slice(1))).toBe(true);
+        expect(VERSIONS.natsExporter.goVersion).toBe(`v${VERSIONS.natsExporter.tag}`);
+    });
+});
+
+describe("config/versions.ts", () => {
+    it("pins every image to an exact tag, never latest", () => {
+        for (const [service, v] of Object.entries(VERSIONS)) {
+            expect({ service, tag: v.tag }).toEqual({ service, tag: expect.stringMatching(/^v?\d+\.\d+\.\d+(-[a-z0-9]+)?$/) });
+        }
+    });
+});
