@@ -19,6 +19,7 @@ export const NATS_EXPORTER_EXTRA_FLAGS = ["-healthz"] as const;
  * The exporter's command line. Every flag comes before the monitoring URL: Go's flag parsing stops at the first
  * non-flag argument, so a flag after the URL would be taken as a second URL.
  */
-export function natsExporterArgs(monitoringUrl: string, listenPort: number): string[] {
-    return [...NATS_CHART_EXPORTER_FLAGS, ...NATS_EXPORTER_EXTRA_FLAGS, `-port=${listenPort}`, monitoringUrl];
+export function natsExporterArgs(monitoringUrl: string, listenPort: number, listenAddress?: string): string[] {
+    const address = listenAddress === undefined ? [] : [`-addr=${listenAddress}`];
+    return [...NATS_CHART_EXPORTER_FLAGS, ...NATS_EXPORTER_EXTRA_FLAGS, `-port=${listenPort}`, ...address, monitoringUrl];
 }
