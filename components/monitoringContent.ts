@@ -1,3 +1,7 @@
+import { DASHBOARD_FOLDER, dashboards, MAIN_DASHBOARD_UID } from "../config/monitoring/dashboards";
+import { alertGroups, RECORDING_GROUPS, renderRuleFile } from "../config/monitoring/rules";
+import type { StackConfig } from "../config/types";
+
 /** Monitoring content both platforms deploy: rendered once in index.ts, from config/monitoring. */
 export interface DashboardFile {
     readonly uid: string;
@@ -20,4 +24,20 @@ export interface MonitoringContent {
     readonly homeDashboardFileName: string;
     /** Grafana folder the dashboards are provisioned into. */
     readonly folder: string;
+}
+
+/** Renders the dashboards and rule files from config/monitoring once, for whichever platform deploys them. */
+export function buildMonitoringContent(config: Pick<StackConfig, "runbookBaseUrl">): MonitoringContent {
+    const all = dashboards();
+    const home = all.find((d) => d.uid === MAIN_DASHBOARD_UID);
+    if (home === undefined) throw new Error(`the main dashboard ${MAIN_DASHBOARD_UID} is missing`);
+    return {
+        dashboards: all.map((d) => ({ uid: d.uid, fileName: d.fileName, json: `${JSON.stringify(d.model, null, 2)}\n` })),
+        ruleFiles: [
+            { fileName: "alerts.yml", content: renderRuleFile(alertGroups(config.runbookBaseUrl)) },
+            { fileName: "recording.yml", content: renderRuleFile(RECORDING_GROUPS) },
+        ],
+        homeDashboardFileName: home.fileName,
+        folder: DASHBOARD_FOLDER,
+    };
 }

@@ -1,0 +1,31 @@
+/**
+ * Composition root: reads the stack config once, sizes the tier, renders the monitoring content, and hands them to
+ * the platform's stack component. It creates no resources of its own.
+ */
+import { DockerStack } from "./components/dockerStack";
+import { StackCredentials } from "./components/credentials";
+import { buildMonitoringContent } from "./components/monitoringContent";
+import type { StackEndpoints } from "./components/contract";
+import { loadStackConfig } from "./config/stack";
+import { sizeTier } from "./config/tiers";
+
+const config = loadStackConfig();
+const sizing = sizeTier(config.tier);
+const content = buildMonitoringContent(config);
+const credentials = new StackCredentials("a4co-credentials", { natsUsers: config.natsUsers });
+
+if (config.platform !== "docker") {
+    throw new Error("platform 'kubernetes' is not available yet (issue 4); use a docker stack");
+}
+const stack: StackEndpoints = new DockerStack("a4co-dev", { config, sizing, credentials, content });
+
+export const grafanaUrl = stack.grafanaUrl;
+export const prometheusUrl = stack.prometheusUrl;
+export const alertmanagerUrl = stack.alertmanagerUrl;
+export const lokiUrl = stack.lokiUrl;
+export const natsUrl = stack.natsUrl;
+export const natsMonitoringUrl = stack.natsMonitoringUrl;
+export const natsExporterUrl = stack.natsExporterUrl;
+export const grafanaAdmin = stack.grafanaAdmin;
+export const natsCredentials = stack.natsCredentials;
+export const nextSteps = stack.nextSteps;
