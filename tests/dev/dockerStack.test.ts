@@ -179,7 +179,7 @@ describe("DockerStack", () => {
             });
         }
         // Config files hold no plaintext credential; only the two secret files do.
-        const secretFiles = [CONTAINER_PATHS.grafanaAdminPassword, CONTAINER_PATHS.alertmanagerReceiverUrl];
+        const secretFiles: string[] = [CONTAINER_PATHS.grafanaAdminPassword, CONTAINER_PATHS.alertmanagerReceiverUrl];
         for (const c of allOf(CONTAINER)) {
             for (const upload of unwrapSecret<{ file: string; content: unknown }[]>(c.inputs.uploads ?? [])) {
                 if (secretFiles.includes(upload.file)) continue;
