@@ -186,7 +186,7 @@ export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
                     10,
                     `rate(nats_varz_jetstream_stats_api_errors{${SEL.nats}}[5m]) > 0.1`,
                     "JetStream API errors are rising",
-                    "{{ $value | humanize }} JetStream API errors per second: clients fail to create streams/consumers or to publish.",
+                    "{{ $value | printf \"%.2f\" }} JetStream API errors per second: clients fail to create streams/consumers or to publish.",
                 ),
             ],
         },
