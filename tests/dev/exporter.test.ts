@@ -6,6 +6,7 @@ import bcrypt from "bcryptjs";
 import { connect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
+import { METRIC_CATALOGUE } from "../../config/monitoring/catalogue";
 import { natsExporterArgs } from "../../config/render/exporter";
 import { renderNatsConfig } from "../../config/render/nats";
 import { freePort, startTool, waitForHttp } from "../support/live";
@@ -84,6 +85,11 @@ describe("prometheus-nats-exporter with the stack's flags", () => {
         "nats_consumer_num_pending",
     ])("emits %s", (name) => {
         expect(names()).toContain(name);
+    });
+
+    it("emits every name the monitoring catalogue lists for the exporter", () => {
+        const missing = METRIC_CATALOGUE.natsExporter.filter((name) => !names().has(name));
+        expect(missing).toEqual([]);
     });
 
     it("reports the server healthy as 0 (the inverted healthz metric)", () => {

@@ -125,3 +125,12 @@ describe("promtool test rules", () => {
         expect(runTool("promtool", ["test", "rules", file], { cwd: tmp }).status).not.toBe(0);
     });
 });
+
+describe("metricNames", () => {
+    it("finds metric names and ignores functions, labels, keywords and durations", () => {
+        expect(
+            metricNames('sum by (le, job) (rate(a_bucket{job="x", le="0.5"}[5m])) / on (job) group_left (svc) b_total offset 5m > bool 0.5 or vector(1) and up'),
+        ).toEqual(["a_bucket", "b_total", "up"]);
+        expect(metricNames("event:rate:5m")).toEqual(["event:rate:5m"]);
+    });
+});

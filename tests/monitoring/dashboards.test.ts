@@ -1,0 +1,153 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+
+import { KNOWN_METRICS } from "../../config/monitoring/catalogue";
+import { dashboards, MAIN_DASHBOARD_UID } from "../../config/monitoring/dashboards";
+import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
+import { renderRuleFile } from "../../config/monitoring/rules";
+import { LOG_LABELS } from "../../config/logLabels";
+import { runTool } from "../support/tools";
+import { metricNames, substituteGrafanaVariables } from "./promql";
+
+// The package ships CommonJS for require() and ESM for import; require keeps this test a CommonJS module.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser: logqlParser } = require("@grafana/lezer-logql") as typeof import("@grafana/lezer-logql", { with: { "resolution-mode": "import" } });
+
+interface Target { expr?: string; datasource?: { uid?: string; type?: string }; refId?: string }
+interface Panel { type: string; title?: string; datasource?: { uid?: string }; targets?: Target[] }
+interface Variable { name: string; query?: { query?: string } | string; datasource?: { uid?: string } }
+
+const ALL = dashboards();
+const panelsOf = (model: unknown) => ((model as { panels: Panel[] }).panels ?? []).filter((p) => p.type !== "row");
+const variablesOf = (model: unknown) => ((model as { templating?: { list?: Variable[] } }).templating?.list ?? []);
+
+/** Every query in every dashboard, with where it came from and its datasource uid. */
+const QUERIES = ALL.flatMap((d) => [
+    ...panelsOf(d.model).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.uid} / ${p.title}`, expr: t.expr ?? "", uid: t.datasource?.uid }))),
+    ...variablesOf(d.model).map((v) => {
+        const q = typeof v.query === "string" ? v.query : (v.query?.query ?? "");
+        // label_values(<selector>, <label>) is Grafana syntax around a PromQL selector.
+        const inner = /^label_values\((.*),\s*\w+\)$/.exec(q)?.[1] ?? q;
+        return { where: `${d.uid} / $${v.name}`, expr: inner, uid: v.datasource?.uid };
+    }),
+]);
+const PROMQL = QUERIES.filter((q) => q.uid === DATASOURCE_UIDS.prometheus);
+const LOGQL = QUERIES.filter((q) => q.uid === DATASOURCE_UIDS.loki);
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-dash-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs promtool on expressions wrapped as recording rules; returns promtool's verdict. */
+function promtoolParses(exprs: string[]): { status: number | null; output: string } {
+    const file = path.join(tmp, `exprs-${Math.random().toString(36).slice(2)}.yml`);
+    fs.writeFileSync(file, renderRuleFile([{ name: "dashboard-queries", rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }]));
+    const r = runTool("promtool", ["check", "rules", file]);
+    return { status: r.status, output: r.stdout + r.stderr };
+}
+
+function logqlErrors(expr: string): number {
+    let errors = 0;
+    logqlParser.parse(expr).iterate({ enter: (n) => void (n.type.isError && errors++) });
+    return errors;
+}
+
+describe("dashboards", () => {
+    it("are the design's three plus stack health, with stable unique uids", () => {
+        expect(ALL.map((d) => d.uid)).toEqual(["a4co-main", "a4co-events", "a4co-nats", "a4co-stack-health"]);
+        expect(ALL.some((d) => d.uid === MAIN_DASHBOARD_UID)).toBe(true);
+        expect(new Set(ALL.map((d) => d.fileName)).size).toBe(ALL.length);
+    });
+
+    it.each(ALL.map((d) => [d.uid, d] as const))("%s refreshes every 30 s and is provisioned read-only", (_, d) => {
+        const model = d.model as { refresh?: string; editable?: boolean; schemaVersion?: number };
+        expect(model.refresh).toBe("30s");
+        expect(model.editable).toBe(false);
+        expect(model.schemaVersion).toBeGreaterThanOrEqual(39);
+    });
+
+    it("give every panel and query a datasource uid that is provisioned", () => {
+        const known = Object.values(DATASOURCE_UIDS) as string[];
+        for (const d of ALL) {
+            for (const p of panelsOf(d.model)) {
+                expect({ panel: `${d.uid}/${p.title}`, uid: p.datasource?.uid }).toEqual({ panel: `${d.uid}/${p.title}`, uid: expect.stringMatching(new RegExp(`^(${known.join("|")})$`)) });
+                expect((p.targets ?? []).length).toBeGreaterThan(0);
+            }
+        }
+        for (const q of QUERIES) expect(known).toContain(q.uid);
+    });
+
+    it("have panels with units and titles", () => {
+        for (const d of ALL) {
+            for (const p of panelsOf(d.model)) {
+                expect(p.title?.length ?? 0).toBeGreaterThan(2);
+                if (p.type === "timeseries" || p.type === "stat") {
+                    expect((p as { fieldConfig?: { defaults?: { unit?: string } } }).fieldConfig?.defaults?.unit).toBeTruthy();
+                }
+            }
+        }
+    });
+
+    it("offer the variables users expect: service, event type, NATS server by name", () => {
+        const vars = Object.fromEntries(ALL.map((d) => [d.uid, variablesOf(d.model).map((v) => v.name)]));
+        expect(vars["a4co-main"]).toEqual(["service"]);
+        expect(vars["a4co-events"]).toEqual(["service", "event_type"]);
+        expect(vars["a4co-nats"]).toEqual(["server"]);
+        const server = QUERIES.find((q) => q.where === "a4co-nats / $server");
+        expect(server?.expr).toContain("nats_server:info");
+    });
+});
+
+describe("PromQL in dashboards", () => {
+    it("every expression parses with promtool at the pinned version", () => {
+        expect(PROMQL.length).toBeGreaterThan(30);
+        const r = promtoolParses(PROMQL.map((q) => substituteGrafanaVariables(q.expr)));
+        expect(r.output).toContain("SUCCESS");
+        expect(r.status).toBe(0);
+    });
+
+    it("the check rejects a broken expression", () => {
+        expect(promtoolParses(["sum(rate(http_requests_total[5m])"]).status).not.toBe(0);
+    });
+
+    it("uses only catalogued metric names", () => {
+        const unknown = PROMQL.flatMap((q) => metricNames(substituteGrafanaVariables(q.expr)).filter((n) => !KNOWN_METRICS.has(n)).map((n) => `${q.where}: ${n}`));
+        expect(unknown).toEqual([]);
+    });
+
+    it("never uses the design document's invented NATS names", () => {
+        const text = JSON.stringify(ALL.map((d) => d.model));
+        for (const invented of ["nats_server_clients_total", "nats_server_messages_recv", "nats_server_messages_sent", "nats_server_bytes_recv", "nats_server_bytes_sent", "nats_server_mem_bytes", "nats_jetstream_streams", "nats_jetstream_consumers", "gnatsd_"]) {
+            expect(text).not.toContain(invented);
+        }
+    });
+
+    it("select jobs through the job-label contract", () => {
+        for (const q of PROMQL) {
+            for (const m of q.expr.matchAll(/job=~?"([^"]+)"/g)) {
+                expect(["prometheus", "alertmanager", "loki", "promtail|alloy", "grafana", "nats-exporter", "a4co-services"]).toContain(m[1]);
+            }
+        }
+    });
+});
+
+describe("LogQL in dashboards", () => {
+    it("every expression parses without error nodes", () => {
+        expect(LOGQL.length).toBeGreaterThan(0);
+        for (const q of LOGQL) expect({ where: q.where, errors: logqlErrors(q.expr) }).toEqual({ where: q.where, errors: 0 });
+    });
+
+    it("the check rejects a broken expression", () => {
+        expect(logqlErrors('{level="error"')).toBeGreaterThan(0);
+    });
+
+    it("selects on labels the log collectors attach", () => {
+        const allowed = Object.values(LOG_LABELS) as string[];
+        for (const q of LOGQL) {
+            const selector = /^\{([^}]*)\}/.exec(q.expr)?.[1] ?? "";
+            for (const m of selector.matchAll(/(\w+)\s*(=~|!=|!~|=)/g)) expect(allowed).toContain(m[1]);
+        }
+        expect(LOGQL.map((q) => q.expr)).toContain('{level="error", component="event-handler", service=~"$service"}');
+    });
+});
