@@ -143,8 +143,9 @@ export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
                     "NatsServerDown",
                     "critical",
                     2,
-                    // When nats-server dies the exporter keeps running: its NATS series vanish and healthz turns 1.
-                    `(max(nats_healthz_status{${SEL.nats}}) > 0) or (absent(nats_varz_connections{${SEL.nats}}) and on () (max(up{${SEL.nats}}) == 1))`,
+                    // When nats-server dies the exporter keeps answering: it drops nats_healthz_status (and reports
+                    // varz gauges as 0), so "healthz absent while the exporter is up" means down; healthz 1 means unhealthy.
+                    `(max(nats_healthz_status{${SEL.nats}}) > 0) or (absent(nats_healthz_status{${SEL.nats}}) and on () (max(up{${SEL.nats}}) == 1))`,
                     "NATS server is down or unhealthy",
                     "The exporter is up but NATS reports unhealthy or stopped answering; services cannot publish or consume events.",
                 ),

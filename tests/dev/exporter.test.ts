@@ -20,6 +20,7 @@ describe("prometheus-nats-exporter with the stack's flags", () => {
     let nats: ReturnType<typeof startTool>;
     let exporter: ReturnType<typeof startTool>;
     let metrics = "";
+    let exporterUrl = "";
 
     beforeAll(async () => {
         const [clientPort, monitoringPort, exporterPort] = [await freePort(), await freePort(), await freePort()];
@@ -50,6 +51,7 @@ describe("prometheus-nats-exporter with the stack's flags", () => {
 
         exporter = startTool("prometheus-nats-exporter", natsExporterArgs(`http://127.0.0.1:${monitoringPort}`, exporterPort, "127.0.0.1"));
         const url = `http://127.0.0.1:${exporterPort}/metrics`;
+        exporterUrl = url;
         await waitForHttp(url);
         // The exporter polls on scrape; wait until the JetStream collector has reported.
         const deadline = Date.now() + 15_000;
@@ -98,6 +100,17 @@ describe("prometheus-nats-exporter with the stack's flags", () => {
 
     it("labels JetStream series with server_name", () => {
         expect(metrics).toMatch(/^nats_server_total_streams\{[^}]*server_name="a4co-nats"[^}]*\} 1$/m);
+    });
+
+    it("keeps answering when nats-server dies but drops nats_healthz_status (what NatsServerDown relies on)", async () => {
+        nats.stop();
+        await new Promise((resolve) => nats.process.once("exit", resolve));
+        const res = await fetch(exporterUrl);
+        expect(res.ok).toBe(true);
+        const after = await res.text();
+        // The exporter drops nats_healthz_status and reports unreachable; varz gauges stay, as 0.
+        expect(after).not.toMatch(/^nats_healthz_status\{/m);
+        expect(after).toMatch(/^nats_healthz_status_value\{[^}]*value="unreachable"[^}]*\}/m);
     });
 
     it("emits none of the design document's invented names", () => {

@@ -134,8 +134,12 @@ export const ALERT_CASES: readonly AlertCases[] = [
         alert: "NatsServerDown",
         firing: [
             {
-                // nats-server stopped: the exporter answers, but every NATS series is gone.
-                series: { 'up{job="nats-exporter", instance="nats-exporter:7777"}': "1x10" },
+                // nats-server stopped: the exporter answers and reports varz gauges as 0, but drops healthz
+                // (observed with the pinned exporter in tests/dev/exporter.test.ts).
+                series: {
+                    'up{job="nats-exporter", instance="nats-exporter:7777"}': "1x10",
+                    [`nats_varz_connections{${EXP}}`]: "0x10",
+                },
                 evalTime: "5m",
                 expect: [
                     {

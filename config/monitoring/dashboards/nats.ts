@@ -22,10 +22,11 @@ export function natsDashboard(): dashboard.Dashboard {
             statPanel(
                 "Health",
                 "short",
-                `max(nats_healthz_status{${SEL.nats}})`,
+                // The exporter drops the series when NATS is unreachable: no series reads as 1 (unhealthy).
+                `max(nats_healthz_status{${SEL.nats}}) or vector(1)`,
                 1,
                 1,
-                "0 = healthy (the exporter's healthz metric is inverted).",
+                "0 = healthy, 1 = unhealthy or unreachable (the exporter's healthz metric is inverted).",
             ),
         )
         .withPanel(statPanel("Connections", "short", `sum by (server_name) (${byName("nats_varz_connections")})`, 1e9, 1e9))
