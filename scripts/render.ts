@@ -1,0 +1,84 @@
+/**
+ * Writes every generated file of a stack to out/<stack>/ so reviewers can read exactly what deploys:
+ *   npm run render -- dev
+ * Config comes from Pulumi.<stack>.yaml through the same validation as `pulumi up`. Secrets live in the Pulumi
+ * state, not here: NATS password hashes are shown as placeholders and the receiver URL is only referenced by file.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+
+import { CONTAINER_PATHS, DOCKER_SERVICES, NATS_MONITORING_PORT, renderDockerConfigFiles } from "../components/dockerStack";
+import { buildMonitoringContent } from "../components/monitoringContent";
+import { natsExporterArgs } from "../config/render/exporter";
+import { renderNatsConfig } from "../config/render/nats";
+import { parseStackConfig } from "../config/stack";
+import { sizeTier } from "../config/tiers";
+
+const PROJECT = "a4co-observability";
+
+function main(stack: string | undefined): void {
+    if (!stack || !/^[\w-]+$/.test(stack)) {
+        throw new Error("usage: npm run render -- <stack>   (e.g. dev or prod)");
+    }
+    const root = path.resolve(__dirname, "..");
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const raw: Record<string, unknown> = {};
+    let hasReceiverUrl = false;
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        const [namespace, name] = key.split(":");
+        if (namespace !== PROJECT) continue;
+        if (name === "alertReceiverUrl") hasReceiverUrl = true;
+        else raw[name] = value;
+    }
+    const config = parseStackConfig(raw, hasReceiverUrl ? pulumi.output("<secret in the Pulumi state>") : undefined);
+    const sizing = sizeTier(config.tier);
+    const content = buildMonitoringContent(config);
+    const out = path.join(root, "out", stack);
+    fs.rmSync(out, { recursive: true, force: true });
+    const write = (rel: string, text: string) => {
+        const target = path.join(out, rel);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, text);
+    };
+
+    for (const d of content.dashboards) write(`dashboards/${d.fileName}`, d.json);
+    for (const r of content.ruleFiles) write(`rules/${r.fileName}`, r.content);
+    write("sizing.json", `${JSON.stringify(sizing, null, 2)}\n`);
+
+    if (config.platform === "docker") {
+        const files = renderDockerConfigFiles(config, sizing, content);
+        write("prometheus/prometheus.yml", files.prometheus);
+        write("alertmanager/alertmanager.yml", files.alertmanager);
+        write("loki/loki.yaml", files.loki);
+        write(config.logCollector === "promtail" ? "promtail/config.yml" : "alloy/config.alloy", files.logCollector);
+        write("grafana/provisioning/datasources/a4co.yaml", files.grafanaDatasources);
+        write("grafana/provisioning/dashboards/a4co.yaml", files.grafanaDashboardProvider);
+        write(
+            "nats/nats.conf",
+            renderNatsConfig({
+                serverName: "a4co-nats",
+                clientPort: DOCKER_SERVICES.nats.port,
+                monitoringPort: NATS_MONITORING_PORT,
+                jetstream: {
+                    storeDir: `${CONTAINER_PATHS.natsData}/jetstream`,
+                    maxMemoryStoreMb: sizing.jetstream.maxMemoryStoreMb,
+                    maxFileStoreMb: sizing.jetstream.maxFileStoreMb,
+                },
+                users: config.natsUsers.map((u) => ({ ...u, bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>` })),
+                appSubjects: config.natsAppSubjects,
+                logLevel: config.logLevel,
+            }),
+        );
+        write(
+            "nats-exporter/args.txt",
+            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
+        );
+    }
+    process.stdout.write(`wrote ${path.relative(root, out)}/\n`);
+}
+
+main(process.argv[2]);
