@@ -14,34 +14,35 @@ export const VERSIONS = {
         tag: "v3.14.0",
         goModule: "github.com/prometheus/prometheus",
         goVersion: "v0.314.0",
-        confirmed: "TODO",
+        confirmed:
+            "kube-prometheus-stack 88.5.3 values.yaml prometheus.prometheusSpec.image.tag v3.14.0-distroless (prometheus-community/helm-charts@cf408a290, 2026-08-22); module v0.314.0 on the Go proxy",
     },
     alertmanager: {
         image: "prom/alertmanager",
         tag: "v0.34.0",
         goModule: "github.com/prometheus/alertmanager",
         goVersion: "v0.34.0",
-        confirmed: "TODO",
+        confirmed: "kube-prometheus-stack 88.5.3 values.yaml alertmanager.alertmanagerSpec.image.tag v0.34.0 (helm-charts@cf408a290); module v0.34.0 on the Go proxy",
     },
     grafana: {
         image: "grafana/grafana",
         tag: "13.2.0",
-        confirmed: "TODO",
+        confirmed: "appVersion of the grafana chart 12.11.1 that kube-prometheus-stack 88.5.3 depends on (grafana-community/helm-charts@3386a115, 2026-08-20)",
     },
     loki: {
         image: "grafana/loki",
         tag: "3.7.6",
-        confirmed: "TODO",
+        confirmed: "newest 3.7.x tag of grafana/loki in the 2026-08-22 snapshot (v3.7.6, 2026-08-05)",
     },
     promtail: {
         image: "grafana/promtail",
         tag: "3.6.11",
-        confirmed: "TODO",
+        confirmed: "last release whose workflow builds the promtail image (grafana/loki release-3.6.x .github/release-workflows.jsonnet); Promtail is end of life since 2026-03-02",
     },
     alloy: {
         image: "grafana/alloy",
         tag: "v1.18.1",
-        confirmed: "TODO",
+        confirmed: "newest grafana/alloy tag in the 2026-08-21 snapshot; appVersion of the alloy chart 1.11.1",
     },
     nats: {
         image: "nats",
@@ -49,14 +50,49 @@ export const VERSIONS = {
         tag: "2.14.9-alpine",
         goModule: "github.com/nats-io/nats-server/v2",
         goVersion: "v2.14.9",
-        confirmed: "TODO",
+        confirmed:
+            "NATS chart 2.14.2 ships the 2.14 minor (nats-io/k8s@957650f); 2.14.9 is the newest 2.14 patch on the Go proxy (2026-11-23); the official image publishes <version>-alpine per patch",
     },
     natsExporter: {
         image: "natsio/prometheus-nats-exporter",
         tag: "0.20.1",
         goModule: "github.com/nats-io/prometheus-nats-exporter",
         goVersion: "v0.20.1",
-        confirmed: "TODO",
+        confirmed: "NATS chart 2.14.2 values.yaml promExporter.image.tag 0.20.1 (nats-io/k8s@957650f); module v0.20.1 on the Go proxy",
+    },
+    /** The Loki that loki-stack runs on prod: the chart's own default (2.6.1) breaks current Grafana. */
+    lokiStackLoki: {
+        image: "grafana/loki",
+        tag: "2.9.17",
+        confirmed: "newest v2.9.x tag of grafana/loki in the 2026-08-22 snapshot",
+    },
+} as const;
+
+/** Helm charts of the prod stack: pinned versions and their repositories. */
+export const CHARTS = {
+    prometheusOperatorCrds: {
+        chart: "prometheus-operator-crds",
+        version: "31.0.1",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        confirmed: "charts/prometheus-operator-crds/Chart.yaml 31.0.1, appVersion v0.93.1 = kube-prometheus-stack 88.5.3's operator (helm-charts@cf408a290)",
+    },
+    kubePrometheusStack: {
+        chart: "kube-prometheus-stack",
+        version: "88.5.3",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        confirmed: "charts/kube-prometheus-stack/Chart.yaml 88.5.3 (helm-charts@cf408a290, 2026-08-22)",
+    },
+    lokiStack: {
+        chart: "loki-stack",
+        version: "2.10.3",
+        repo: "https://grafana.github.io/helm-charts",
+        confirmed: "charts/loki-stack/Chart.yaml 2.10.3, deprecated: true (grafana/helm-charts@7a0ab9689, 2026-08-20)",
+    },
+    nats: {
+        chart: "nats",
+        version: "2.14.2",
+        repo: "https://nats-io.github.io/k8s/helm/charts/",
+        confirmed: "helm/charts/nats/Chart.yaml 2.14.2 (nats-io/k8s@957650f, 2026-06-11)",
     },
 } as const;
 
