@@ -3,6 +3,7 @@
  * the platform's stack component. It creates no resources of its own.
  */
 import { DockerStack } from "./components/dockerStack";
+import { KubernetesStack } from "./components/kubernetesStack";
 import { StackCredentials } from "./components/credentials";
 import { buildMonitoringContent } from "./components/monitoringContent";
 import type { StackEndpoints } from "./components/contract";
@@ -14,10 +15,10 @@ const sizing = sizeTier(config.tier);
 const content = buildMonitoringContent(config);
 const credentials = new StackCredentials("a4co-credentials", { natsUsers: config.natsUsers });
 
-if (config.platform !== "docker") {
-    throw new Error("platform 'kubernetes' is not available yet (issue 4); use a docker stack");
-}
-const stack: StackEndpoints = new DockerStack("a4co-dev", { config, sizing, credentials, content });
+const stack: StackEndpoints =
+    config.platform === "docker"
+        ? new DockerStack("a4co-dev", { config, sizing, credentials, content })
+        : new KubernetesStack("a4co-prod", { config, sizing, credentials, content });
 
 export const grafanaUrl = stack.grafanaUrl;
 export const prometheusUrl = stack.prometheusUrl;

@@ -124,12 +124,20 @@ export function grafanaEnvironment(opts: GrafanaEnvironmentOptions): string[] {
  * server; if the reset fails the container exits, so the failure shows instead of a silently wrong login.
  */
 export function grafanaContainerCommand(opts: { adminPasswordFile: string }): { entrypoint: string[]; command: string[] } {
-    const script = [
+    const script = `${grafanaAdminPasswordSync(opts.adminPasswordFile)}\nexec /run.sh "$@"`;
+    return { entrypoint: ["/bin/sh", "-c", script, "grafana-entrypoint"], command: [] };
+}
+
+/**
+ * Shell lines that set the admin password of an existing Grafana database from a file (stdin, never argv), using the
+ * image's own environment (GF_PATHS_*). Nothing happens on a fresh database: Grafana creates the admin from
+ * GF_SECURITY_ADMIN_PASSWORD then. Shared by the Docker entrypoint and the Kubernetes init container.
+ */
+export function grafanaAdminPasswordSync(adminPasswordFile: string): string {
+    return [
         "set -e",
         'if [ -f "$GF_PATHS_DATA/grafana.db" ]; then',
-        `  grafana cli --homepath "$GF_PATHS_HOME" --config "$GF_PATHS_CONFIG" admin reset-admin-password --password-from-stdin < ${opts.adminPasswordFile}`,
+        `  grafana cli --homepath "$GF_PATHS_HOME" --config "$GF_PATHS_CONFIG" admin reset-admin-password --password-from-stdin < ${adminPasswordFile}`,
         "fi",
-        'exec /run.sh "$@"',
     ].join("\n");
-    return { entrypoint: ["/bin/sh", "-c", script, "grafana-entrypoint"], command: [] };
 }

@@ -45,3 +45,18 @@ describe("the program (index.ts) on the dev stack", () => {
         expect(typeChains.filter((c) => !c.includes("$")).sort()).toEqual(["a4co:observability:DockerStack", "a4co:observability:StackCredentials"]);
     });
 });
+
+describe("the program (index.ts) on the prod stack", () => {
+    it("exports the same outputs contract from the Kubernetes stack", async () => {
+        setStackConfig("prod");
+        let program: Record<string, pulumi.Output<unknown>> = {};
+        jest.isolateModules(() => {
+            program = require("../../index");
+        });
+        expect(Object.keys(program).sort()).toEqual(CONTRACT);
+        for (const key of CONTRACT) await promiseOf(program[key]);
+        expect(await pulumi.isSecret(program.grafanaAdmin)).toBe(true);
+        expect(registered.some((r) => r.type === "kubernetes:helm.sh/v3:Release")).toBe(true);
+        expect(registered.some((r) => r.type.startsWith("docker:"))).toBe(false);
+    });
+});
