@@ -261,6 +261,9 @@ export function kubePrometheusStackValues(args: {
                 enabled: true,
                 size: mi(pvc.grafana),
                 ...(storageClass ? { storageClassName: storageClass } : {}),
+                // Grafana's PVC is a plain chart object (the others come from StatefulSet claim templates, which
+                // Kubernetes keeps): keep it on uninstall unless the user opts out of retaining data.
+                ...(config.retainData ? { annotations: { "helm.sh/resource-policy": "keep" } } : {}),
             },
             resources: resources(b.grafana.cpus, b.grafana.memoryMb),
             // Grafana applies the admin password only when it creates its database: on a kept PVC, reset it from

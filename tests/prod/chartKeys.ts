@@ -25,6 +25,7 @@ export const VERIFIED_CHART_KEYS = {
             "grafana.extraSecretMounts",
             "grafana.grafana.ini",
             "grafana.image.tag",
+            "grafana.persistence.annotations",
             "grafana.persistence.enabled",
             "grafana.persistence.size",
             "grafana.resources",

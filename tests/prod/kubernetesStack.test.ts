@@ -78,7 +78,7 @@ function keyPaths(value: Record<string, unknown>, free: readonly string[], prefi
 }
 
 const FREE = {
-    kps: ["alertmanager.config", "grafana.env", "grafana.extraInitContainers", "grafana.extraSecretMounts", "prometheus.prometheusSpec.storageSpec", "alertmanager.alertmanagerSpec.storage", "prometheus.prometheusSpec.externalLabels", "defaultRules.disabled", "prometheus.serviceMonitor.relabelings", "alertmanager.serviceMonitor.relabelings", "grafana.serviceMonitor.relabelings"],
+    kps: ["alertmanager.config", "grafana.persistence.annotations", "grafana.env", "grafana.extraInitContainers", "grafana.extraSecretMounts", "prometheus.prometheusSpec.storageSpec", "alertmanager.alertmanagerSpec.storage", "prometheus.prometheusSpec.externalLabels", "defaultRules.disabled", "prometheus.serviceMonitor.relabelings", "alertmanager.serviceMonitor.relabelings", "grafana.serviceMonitor.relabelings"],
     nats: ["config.merge", "container.env", "podTemplate.topologySpreadConstraints"],
     lokiStack: ["promtail.config.snippets.pipelineStages", "promtail.config.snippets.extraRelabelConfigs", "promtail.config.clients", "promtail.serviceMonitor.relabelings", "loki.datasource.jsonData"],
 };
@@ -167,6 +167,7 @@ describe("kube-prometheus-stack values", () => {
         expect(g.image.tag).toBe(VERSIONS.grafana.tag);
         expect(g.admin).toEqual({ existingSecret: K8S_NAMES.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" });
         expect(g.persistence.enabled).toBe(true);
+        expect(g.persistence.annotations).toEqual({ "helm.sh/resource-policy": "keep" });
         expect(g.env.GF_PLUGINS_PREINSTALL_DISABLED).toBe("true");
         expect(g.sidecar.dashboards).toMatchObject({ label: "grafana_dashboard", labelValue: "1", folderAnnotation: FOLDER_ANNOTATION, provider: { foldersFromFilesStructure: true } });
         expect(g["grafana.ini"].dashboards.default_home_dashboard_path).toBe("/tmp/dashboards/A4CO Microservices/a4co-main.json");
