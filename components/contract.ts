@@ -26,3 +26,19 @@ export interface StackEndpoints {
     /** A short "what to do now" text: how to reach Grafana, how to read the secrets. */
     readonly nextSteps: pulumi.Output<string>;
 }
+
+/** The outputs map a stack component registers: exactly the contract's keys. */
+export function endpointOutputs(e: StackEndpoints): Record<keyof StackEndpoints, pulumi.Output<unknown>> {
+    return {
+        grafanaUrl: e.grafanaUrl,
+        prometheusUrl: e.prometheusUrl,
+        alertmanagerUrl: e.alertmanagerUrl,
+        lokiUrl: e.lokiUrl,
+        natsUrl: e.natsUrl,
+        natsMonitoringUrl: e.natsMonitoringUrl,
+        natsExporterUrl: e.natsExporterUrl,
+        grafanaAdmin: e.grafanaAdmin,
+        natsCredentials: e.natsCredentials,
+        nextSteps: e.nextSteps,
+    };
+}

@@ -13,13 +13,13 @@ import {
     renderGrafanaDatasources,
 } from "../config/render/grafana";
 import { renderLokiConfig } from "../config/render/loki";
-import { renderNatsConfig } from "../config/render/nats";
+import { NatsRenderedUser, renderNatsConfig } from "../config/render/nats";
 import { prometheusArgs, renderPrometheusConfig } from "../config/render/prometheus";
 import { renderPromtailConfig } from "../config/render/promtail";
 import type { SizedService, StoredService, TierSizing } from "../config/tiers";
 import type { StackConfig } from "../config/types";
 import { imageRef, VersionedService } from "../config/versions";
-import type { NatsLogin, StackEndpoints } from "./contract";
+import { endpointOutputs, NatsLogin, StackEndpoints } from "./contract";
 import { GRAFANA_ADMIN_USER, StackCredentials } from "./credentials";
 import type { MonitoringContent } from "./monitoringContent";
 
@@ -145,6 +145,23 @@ export function renderDockerConfigFiles(config: StackConfig, sizing: TierSizing,
             content: r.content,
         })),
     };
+}
+
+/** The dev stack's nats.conf for the given users (bcrypt hashes only). */
+export function renderDockerNatsConfig(config: StackConfig, sizing: TierSizing, users: readonly NatsRenderedUser[]): string {
+    return renderNatsConfig({
+        serverName: `${DOCKER_PREFIX}-nats`,
+        clientPort: DOCKER_SERVICES.nats.port,
+        monitoringPort: NATS_MONITORING_PORT,
+        jetstream: {
+            storeDir: `${CONTAINER_PATHS.natsData}/jetstream`,
+            maxMemoryStoreMb: sizing.jetstream.maxMemoryStoreMb,
+            maxFileStoreMb: sizing.jetstream.maxFileStoreMb,
+        },
+        users,
+        appSubjects: config.natsAppSubjects,
+        logLevel: config.logLevel,
+    });
 }
 
 /** Inputs to {@link DockerStack}. */
@@ -273,21 +290,7 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
         // NATS: config with bcrypt hashes only; JetStream on its volume, limits from the tier.
         const natsConfig = pulumi
             .all(credentials.natsUsers.map((u) => u.bcryptHash))
-            .apply((hashes) =>
-                renderNatsConfig({
-                    serverName: `${DOCKER_PREFIX}-nats`,
-                    clientPort: DOCKER_SERVICES.nats.port,
-                    monitoringPort: NATS_MONITORING_PORT,
-                    jetstream: {
-                        storeDir: `${CONTAINER_PATHS.natsData}/jetstream`,
-                        maxMemoryStoreMb: sizing.jetstream.maxMemoryStoreMb,
-                        maxFileStoreMb: sizing.jetstream.maxFileStoreMb,
-                    },
-                    users: credentials.natsUsers.map((u, i) => ({ ...u.spec, bcryptHash: hashes[i] })),
-                    appSubjects: config.natsAppSubjects,
-                    logLevel: config.logLevel,
-                }),
-            );
+            .apply((hashes) => renderDockerNatsConfig(config, sizing, credentials.natsUsers.map((u, i) => ({ ...u.spec, bcryptHash: hashes[i] }))));
         const nats = container("nats", "nats", {
             command: ["nats-server", "--config", CONTAINER_PATHS.natsConfig],
             uploads: [{ file: CONTAINER_PATHS.natsConfig, content: natsConfig }],
@@ -453,17 +456,6 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
         this.natsCredentials = pulumi.secret(pulumi.all([nats.id, credentials.natsLogins]).apply(([, logins]) => logins));
         this.nextSteps = pulumi.interpolate`Grafana: ${this.grafanaUrl} (user ${GRAFANA_ADMIN_USER}; password: pulumi stack output grafanaAdmin --show-secrets). Prometheus: ${this.prometheusUrl}. NATS: ${this.natsUrl} (logins: pulumi stack output natsCredentials --show-secrets). Dashboards are in the "${content.folder}" folder.`;
 
-        this.registerOutputs({
-            grafanaUrl: this.grafanaUrl,
-            prometheusUrl: this.prometheusUrl,
-            alertmanagerUrl: this.alertmanagerUrl,
-            lokiUrl: this.lokiUrl,
-            natsUrl: this.natsUrl,
-            natsMonitoringUrl: this.natsMonitoringUrl,
-            natsExporterUrl: this.natsExporterUrl,
-            grafanaAdmin: this.grafanaAdmin,
-            natsCredentials: this.natsCredentials,
-            nextSteps: this.nextSteps,
-        });
+        this.registerOutputs(endpointOutputs(this));
     }
 }

@@ -15,7 +15,7 @@ import { LOG_LABELS } from "../config/logLabels";
 import type { TierSizing } from "../config/tiers";
 import type { StackConfig } from "../config/types";
 import { CHARTS, VERSIONS } from "../config/versions";
-import type { NatsLogin, StackEndpoints } from "./contract";
+import { endpointOutputs, NatsLogin, StackEndpoints } from "./contract";
 import { GRAFANA_ADMIN_USER, StackCredentials } from "./credentials";
 import type { MonitoringContent } from "./monitoringContent";
 
@@ -615,17 +615,6 @@ export class KubernetesStack extends pulumi.ComponentResource implements StackEn
         this.natsCredentials = pulumi.secret(pulumi.all([nats.status, credentials.natsLogins]).apply(([, logins]) => logins));
         this.nextSteps = pulumi.interpolate`Grafana: kubectl -n ${ns} port-forward svc/${RELEASES.kubePrometheusStack}-grafana 3000:80, then http://127.0.0.1:3000 (user ${GRAFANA_ADMIN_USER}; password: pulumi stack output grafanaAdmin --show-secrets). In-cluster: Grafana ${this.grafanaUrl}, NATS ${this.natsUrl}. Dashboards are in the "${content.folder}" folder.`;
 
-        this.registerOutputs({
-            grafanaUrl: this.grafanaUrl,
-            prometheusUrl: this.prometheusUrl,
-            alertmanagerUrl: this.alertmanagerUrl,
-            lokiUrl: this.lokiUrl,
-            natsUrl: this.natsUrl,
-            natsMonitoringUrl: this.natsMonitoringUrl,
-            natsExporterUrl: this.natsExporterUrl,
-            grafanaAdmin: this.grafanaAdmin,
-            natsCredentials: this.natsCredentials,
-            nextSteps: this.nextSteps,
-        });
+        this.registerOutputs(endpointOutputs(this));
     }
 }

@@ -8,12 +8,13 @@ import * as fs from "fs";
 import * as path from "path";
 
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 
-import { CONTAINER_PATHS, DOCKER_SERVICES, NATS_MONITORING_PORT, renderDockerConfigFiles } from "../components/dockerStack";
+import { DOCKER_SERVICES, NATS_MONITORING_PORT, renderDockerConfigFiles, renderDockerNatsConfig } from "../components/dockerStack";
+import { K8S_NAMES, kubePrometheusStackValues, lokiStackValues, natsValues } from "../components/kubernetesStack";
 import { buildMonitoringContent } from "../components/monitoringContent";
+import { renderLokiStackConfig } from "../config/render/lokiStack";
 import { natsExporterArgs } from "../config/render/exporter";
-import { renderNatsConfig } from "../config/render/nats";
 import { parseStackConfig } from "../config/stack";
 import { sizeTier } from "../config/tiers";
 
@@ -59,24 +60,24 @@ function main(stack: string | undefined): void {
         write("grafana/provisioning/dashboards/a4co.yaml", files.grafanaDashboardProvider);
         write(
             "nats/nats.conf",
-            renderNatsConfig({
-                serverName: "a4co-nats",
-                clientPort: DOCKER_SERVICES.nats.port,
-                monitoringPort: NATS_MONITORING_PORT,
-                jetstream: {
-                    storeDir: `${CONTAINER_PATHS.natsData}/jetstream`,
-                    maxMemoryStoreMb: sizing.jetstream.maxMemoryStoreMb,
-                    maxFileStoreMb: sizing.jetstream.maxFileStoreMb,
-                },
-                users: config.natsUsers.map((u) => ({ ...u, bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>` })),
-                appSubjects: config.natsAppSubjects,
-                logLevel: config.logLevel,
-            }),
+            renderDockerNatsConfig(
+                config,
+                sizing,
+                config.natsUsers.map((u) => ({ ...u, bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>` })),
+            ),
         );
         write(
             "nats-exporter/args.txt",
             `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
         );
+    }
+    if (config.platform === "kubernetes") {
+        const placeholderUsers = config.natsUsers.map((u) => ({ ...u, bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>` }));
+        const receiverSecretName = config.alertReceiver ? K8S_NAMES.receiverSecret : undefined;
+        write("helm/kube-prometheus-stack.values.yaml", stringify(kubePrometheusStackValues({ config, sizing, content, receiverSecretName })));
+        write("helm/loki-stack.values.yaml", stringify(lokiStackValues(config, sizing)));
+        write("helm/nats.values.yaml", stringify(natsValues(config, sizing, placeholderUsers)));
+        write("loki/loki-2.9.yaml", renderLokiStackConfig({ retentionPeriod: config.lokiRetention, logLevel: config.logLevel, limits: sizing.loki }));
     }
     process.stdout.write(`wrote ${path.relative(root, out)}/\n`);
 }
