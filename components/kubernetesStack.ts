@@ -23,7 +23,7 @@ import type { MonitoringContent } from "./monitoringContent";
 export const RELEASES = {
     crds: "prometheus-operator-crds",
     kubePrometheusStack: "kube-prometheus-stack",
-    /** Named `loki` so the loki subchart's service, and its default scrape job, are `loki`. */
+    /** Named `loki` so the loki subchart's service is `loki` (the push URL Promtail uses). */
     lokiStack: "loki",
     nats: "nats",
 } as const;
@@ -35,6 +35,7 @@ export const K8S_NAMES = {
     lokiConfigSecret: "loki-config",
     rules: "a4co-rules",
     servicesMonitor: "a4co-services",
+    lokiMonitor: "a4co-loki",
 } as const;
 
 /** Pods of the platform's own services carry this label to be scraped (port name `metrics`). */
@@ -335,7 +336,9 @@ export function lokiStackValues(config: StackConfig, sizing: TierSizing) {
             config: { existingSecret: K8S_NAMES.lokiConfigSecret },
             persistence: { enabled: true, size: mi(pvc.loki), ...(storageClass ? { storageClassName: storageClass } : {}) },
             resources: resources(b.loki.cpus, b.loki.memoryMb),
-            serviceMonitor: { enabled: true },
+            // The chart's ServiceMonitor selects the headless service (job "loki-headless") and cannot relabel:
+            // the stack creates its own, relabelled to the job contract (see KubernetesStack).
+            serviceMonitor: { enabled: false },
         },
         promtail: {
             enabled: true,
@@ -576,6 +579,20 @@ export class KubernetesStack extends pulumi.ComponentResource implements StackEn
                 child({ dependsOn: [namespace] }),
             );
         }
+        // Loki, scraped through the loki chart's headless service as job "loki".
+        new k8s.apiextensions.CustomResource(
+            `${name}-loki-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: K8S_NAMES.lokiMonitor, namespace: ns },
+                spec: {
+                    selector: { matchLabels: { app: "loki", release: RELEASES.lokiStack, variant: "headless" } },
+                    endpoints: [{ port: "http-metrics", relabelings: jobRelabel(JOBS.loki) }],
+                },
+            },
+            child({ dependsOn: [crds, loki] }),
+        );
         // The platform's services: any Service labelled a4co.io/scrape=true with a port named `metrics`.
         new k8s.apiextensions.CustomResource(
             `${name}-services-monitor`,

@@ -197,7 +197,13 @@ describe("loki-stack values", () => {
         expect(v.loki.isDefault).toBe(false);
         expect(v.loki.datasource.uid).toBe(DATASOURCE_UIDS.loki);
         expect(v.loki.config).toEqual({ existingSecret: K8S_NAMES.lokiConfigSecret });
-        expect(v.loki.serviceMonitor.enabled).toBe(true);
+        // The chart's ServiceMonitor would name the job "loki-headless"; ours relabels it.
+        expect(v.loki.serviceMonitor.enabled).toBe(false);
+        const lokiMonitor = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find((m) => m.inputs.metadata.name === K8S_NAMES.lokiMonitor);
+        expect(lokiMonitor?.inputs.spec).toEqual({
+            selector: { matchLabels: { app: "loki", release: RELEASES.lokiStack, variant: "headless" } },
+            endpoints: [{ port: "http-metrics", relabelings: [{ action: "replace", targetLabel: "job", replacement: JOBS.loki }] }],
+        });
         expect(v.grafana.enabled).toBe(false);
         expect(v.prometheus.enabled).toBe(false);
         const configSecret = allOf("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === K8S_NAMES.lokiConfigSecret);
@@ -358,8 +364,7 @@ describe("monitoring content on Kubernetes", () => {
         expect(kps.prometheus.serviceMonitor.relabelings[0].replacement).toBe(JOBS.prometheus);
         expect(kps.alertmanager.serviceMonitor.relabelings[0].replacement).toBe(JOBS.alertmanager);
         expect(kps.grafana.serviceMonitor.relabelings[0].replacement).toBe(JOBS.grafana);
-        expect(RELEASES.lokiStack).toBe(JOBS.loki);
-        const sm = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")[0].inputs;
+        const sm = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find((m) => m.inputs.metadata.name === K8S_NAMES.servicesMonitor)!.inputs;
         expect(sm.spec.selector).toEqual({ matchLabels: { "a4co.io/scrape": "true" } });
         expect(sm.spec.endpoints[0].relabelings[0]).toEqual({ action: "replace", targetLabel: "job", replacement: JOBS.services });
     });
