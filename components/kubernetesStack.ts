@@ -197,6 +197,16 @@ const claim = (sizeMb: number, storageClass?: string) => ({
     },
 });
 
+/** kube-prometheus-stack default alerts that ours replace: the same name, or the same condition under another name. */
+export const CHART_RULES_REPLACED_BY_OURS = {
+    Watchdog: true,
+    TargetDown: true,
+    /** = PrometheusRuleEvaluationFailures */
+    PrometheusRuleFailures: true,
+    /** = AlertmanagerNotificationsFailing */
+    AlertmanagerFailedToSendAlerts: true,
+} as const;
+
 /** Where Grafana's sidecar writes dashboards; the folder annotation is a sub-directory of it. */
 export const GRAFANA_DASHBOARDS_DIR = "/tmp/dashboards";
 
@@ -223,10 +233,13 @@ export function kubePrometheusStackValues(args: {
     );
     return {
         crds: { enabled: false },
-        // Ours replace the chart's Watchdog and TargetDown; everything else of the chart's default rules stays.
-        defaultRules: { create: true, disabled: { Watchdog: true, TargetDown: true } },
+        // Ours replace the chart's alerts on the same conditions (same name, or rule-evaluation and notification
+        // failures under other names); everything else of the chart's default rules stays.
+        defaultRules: { create: true, disabled: CHART_RULES_REPLACED_BY_OURS },
         prometheusOperator: {
             resources: resources(b.operator.cpus, b.operator.memoryMb),
+            // The admission webhook's certificate Job (a Helm hook) runs a container too.
+            admissionWebhooks: { patch: { resources: resources(b.configReloader.cpus, b.configReloader.memoryMb) } },
             prometheusConfigReloader: { resources: resources(b.configReloader.cpus, b.configReloader.memoryMb) },
         },
         prometheus: {
@@ -267,6 +280,7 @@ export function kubePrometheusStackValues(args: {
                 ...(config.retainData ? { annotations: { "helm.sh/resource-policy": "keep" } } : {}),
             },
             resources: resources(b.grafana.cpus, b.grafana.memoryMb),
+            initChownData: { resources: resources(b.grafanaInit.cpus, b.grafanaInit.memoryMb) },
             // Grafana applies the admin password only when it creates its database: on a kept PVC, reset it from
             // the Secret before the server starts, as the Docker stack does.
             extraInitContainers: [

@@ -72,7 +72,7 @@ const values = (name: string) => unwrapSecret<Record<string, any>>(release(name)
 function keyPaths(value: Record<string, unknown>, free: readonly string[], prefix = ""): string[] {
     return Object.entries(value).flatMap(([k, v]) => {
         const p = prefix ? `${prefix}.${k}` : k;
-        if (k === "resources" || k === "grafana.ini" || k === "merge" || k === "patch" || free.some((f) => p === f || p.startsWith(`${f}.`))) return [p];
+        if (k === "resources" || k === "grafana.ini" || k === "merge" || (k === "patch" && Array.isArray(v)) || free.some((f) => p === f || p.startsWith(`${f}.`))) return [p];
         return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0 ? keyPaths(v as Record<string, unknown>, free, p) : [p];
     });
 }
@@ -182,9 +182,12 @@ describe("kube-prometheus-stack values", () => {
     it("replaces the chart's Watchdog and TargetDown with ours, so no alert exists twice", async () => {
         await build();
         const kps = values(RELEASES.kubePrometheusStack);
-        expect(kps.defaultRules.disabled).toEqual({ Watchdog: true, TargetDown: true });
+        expect(kps.defaultRules.disabled).toEqual({ Watchdog: true, TargetDown: true, PrometheusRuleFailures: true, AlertmanagerFailedToSendAlerts: true });
         const ours = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0].inputs.spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert)).filter(Boolean);
-        expect(ours).toEqual(expect.arrayContaining(["Watchdog", "TargetDown"]));
+        expect(ours).toEqual(expect.arrayContaining(["Watchdog", "TargetDown", "PrometheusRuleEvaluationFailures", "AlertmanagerNotificationsFailing"]));
+        // Every name we alert on that the chart also ships (its default rules at 88.5.3) is disabled in the chart.
+        const chartAlerts = ["Watchdog", "TargetDown", "InfoInhibitor", "PrometheusRuleFailures", "AlertmanagerFailedToSendAlerts", "KubePodCrashLooping"];
+        for (const name of ours.filter((a: string) => chartAlerts.includes(a))) expect(kps.defaultRules.disabled[name]).toBe(true);
     });
 });
 
@@ -269,6 +272,8 @@ describe("resources and budget", () => {
         const sized = [
             kps.prometheusOperator.resources,
             kps.prometheusOperator.prometheusConfigReloader.resources,
+            kps.prometheusOperator.admissionWebhooks.patch.resources,
+            kps.grafana.initChownData.resources,
             kps.prometheus.prometheusSpec.resources,
             kps.alertmanager.alertmanagerSpec.resources,
             kps.grafana.resources,
