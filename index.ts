@@ -4,7 +4,6 @@
  */
 import { DockerStack } from "./components/dockerStack";
 import { KubernetesStack } from "./components/kubernetesStack";
-import { StackCredentials } from "./components/credentials";
 import { buildMonitoringContent } from "./components/monitoringContent";
 import type { StackEndpoints } from "./components/contract";
 import { loadStackConfig } from "./config/stack";
@@ -13,12 +12,11 @@ import { sizeTier } from "./config/tiers";
 const config = loadStackConfig();
 const sizing = sizeTier(config.tier);
 const content = buildMonitoringContent(config);
-const credentials = new StackCredentials("a4co-credentials", { natsUsers: config.natsUsers });
 
 const stack: StackEndpoints =
     config.platform === "docker"
-        ? new DockerStack("a4co-dev", { config, sizing, credentials, content })
-        : new KubernetesStack("a4co-prod", { config, sizing, credentials, content });
+        ? new DockerStack("a4co-dev", { config, sizing, content })
+        : new KubernetesStack("a4co-prod", { config, sizing, content });
 
 export const grafanaUrl = stack.grafanaUrl;
 export const prometheusUrl = stack.prometheusUrl;

@@ -168,7 +168,6 @@ export function renderDockerNatsConfig(config: StackConfig, sizing: TierSizing, 
 export interface DockerStackArgs {
     readonly config: StackConfig;
     readonly sizing: TierSizing;
-    readonly credentials: StackCredentials;
     readonly content: MonitoringContent;
 }
 
@@ -215,8 +214,9 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
 
     constructor(name: string, args: DockerStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("a4co:observability:DockerStack", name, {}, opts);
-        const { config, sizing, credentials, content } = args;
+        const { config, sizing, content } = args;
         const files = renderDockerConfigFiles(config, sizing, content);
+        const credentials = new StackCredentials(`${name}-credentials`, { natsUsers: config.natsUsers }, { parent: this });
         const bind = config.bindAddress;
 
         const network = new docker.Network(

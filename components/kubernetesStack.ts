@@ -430,7 +430,6 @@ export function natsValues(config: StackConfig, sizing: TierSizing, users: reado
 export interface KubernetesStackArgs {
     readonly config: StackConfig;
     readonly sizing: TierSizing;
-    readonly credentials: StackCredentials;
     readonly content: MonitoringContent;
 }
 
@@ -452,13 +451,14 @@ export class KubernetesStack extends pulumi.ComponentResource implements StackEn
 
     constructor(name: string, args: KubernetesStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("a4co:observability:KubernetesStack", name, {}, opts);
-        const { config, sizing, credentials, content } = args;
+        const { config, sizing, content } = args;
         validateKubernetesConfig(config, sizing);
         pulumi.log.warn(
             "loki-stack is deprecated and Promtail is end of life (2026-03-02); they are deployed because the design names them. The maintained path is the grafana-community Loki chart with Grafana Alloy.",
             this,
         );
 
+        const credentials = new StackCredentials(`${name}-credentials`, { natsUsers: config.natsUsers }, { parent: this });
         const provider = new k8s.Provider(
             `${name}-provider`,
             { kubeconfig: config.kubernetes.kubeconfig, context: config.kubernetes.context },

@@ -4,7 +4,6 @@ import * as path from "path";
 
 import { parse, stringify } from "yaml";
 
-import { StackCredentials } from "../../components/credentials";
 import { CONTAINER_PATHS, DockerStack } from "../../components/dockerStack";
 import { buildMonitoringContent } from "../../components/monitoringContent";
 import { loadStackConfig } from "../../config/stack";
@@ -37,8 +36,7 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
     beforeAll(async () => {
         setStackConfig("dev", { alertReceiverKind: "slack", alertSlackChannel: "#alerts" }, { alertReceiverUrl: "https://hooks.example/x" });
         const config = loadStackConfig();
-        const credentials = new StackCredentials("creds", { natsUsers: config.natsUsers });
-        const stack = new DockerStack("dev", { config, sizing: sizeTier(config.tier), credentials, content: buildMonitoringContent(config) });
+        const stack = new DockerStack("dev", { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) });
         await promiseOf(stack.nextSteps);
         for (const r of allOf("docker:index/container:Container")) containers.set(r.name, r.inputs);
     });

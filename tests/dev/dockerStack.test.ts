@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { StackCredentials } from "../../components/credentials";
 import {
     CONTAINER_PATHS,
     DockerStack,
@@ -34,10 +33,9 @@ async function build(overrides: Record<string, unknown> = {}, secrets: Record<st
         children.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions });
         return undefined;
     };
-    const credentials = new StackCredentials("creds", { natsUsers: config.natsUsers });
     const stack = new DockerStack(
         "dev",
-        { config, sizing: sizeTier(config.tier), credentials, content: buildMonitoringContent(config) },
+        { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) },
         { transformations: [record] },
     );
     // Outputs derive from the children, so awaiting them means every child is registered.
@@ -237,11 +235,12 @@ describe("DockerStack", () => {
 
     it("parents every child to the component and names it after it", async () => {
         const { children } = await build();
+        const isStack = (type: string) => type === "a4co:observability:DockerStack";
         const created = registered
-            .filter((r) => r.type.startsWith("docker:"))
+            .filter((r) => !isStack(r.type))
             .map((r) => `${r.type}::${r.name}`)
             .sort();
-        const underComponent = children.filter((c) => c.type.startsWith("docker:")).map((c) => `${c.type}::${c.name}`).sort();
+        const underComponent = children.filter((c) => !isStack(c.type)).map((c) => `${c.type}::${c.name}`).sort();
         expect(underComponent).toEqual(created);
         for (const c of children.filter((c) => c.type !== "a4co:observability:DockerStack")) expect(c.name).toMatch(/^dev-/);
     });

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
-import { StackCredentials } from "../../components/credentials";
 import { renderDockerConfigFiles } from "../../components/dockerStack";
 import {
     budgetTotals,
@@ -43,10 +42,9 @@ async function build(overrides: Record<string, unknown> = {}, secrets: Record<st
     setStackConfig("prod", overrides, secrets);
     const config = loadStackConfig();
     const children: Built["children"] = [];
-    const credentials = new StackCredentials("creds", { natsUsers: config.natsUsers });
     const stack = new KubernetesStack(
         "prod",
-        { config, sizing: sizeTier(config.tier), credentials, content: buildMonitoringContent(config) },
+        { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) },
         {
             transformations: [
                 (a) => {
@@ -339,7 +337,7 @@ describe("secrets and ordering", () => {
     it("parents every child to the component and keeps data (namespace) unless the user opts out", async () => {
         const { children } = await build();
         const own = children.filter((c) => c.type !== "a4co:observability:KubernetesStack");
-        const created = registered.filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes").map((r) => `${r.type}::${r.name}`).sort();
+        const created = registered.filter((r) => r.type !== "a4co:observability:KubernetesStack").map((r) => `${r.type}::${r.name}`).sort();
         expect(own.map((c) => `${c.type}::${c.name}`).sort()).toEqual(created);
         for (const c of own) expect(c.name).toMatch(/^prod-/);
         expect(children.find((c) => c.name === "prod-namespace")?.opts.retainOnDelete).toBe(true);
@@ -422,7 +420,7 @@ describe("bad prod configuration", () => {
     it("fails before any resource is registered", async () => {
         setStackConfig("prod", { kubernetes: { namespace: "observability", nodeCount: 2 } });
         const config = loadStackConfig();
-        expect(() => new KubernetesStack("bad", { config, sizing: sizeTier("prod"), credentials: {} as StackCredentials, content: buildMonitoringContent(config) })).toThrow(/nodeCount/);
+        expect(() => new KubernetesStack("bad", { config, sizing: sizeTier("prod"), content: buildMonitoringContent(config) })).toThrow(/nodeCount/);
         expect(registered.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     });
 });
