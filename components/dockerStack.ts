@@ -209,8 +209,6 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
     public readonly grafanaAdmin: pulumi.Output<{ user: string; password: string }>;
     public readonly natsCredentials: pulumi.Output<Record<string, NatsLogin>>;
     public readonly nextSteps: pulumi.Output<string>;
-    /** The containers by service, for wiring and tests. */
-    public readonly containers: Readonly<Partial<Record<DockerService, docker.Container>>>;
 
     constructor(name: string, args: DockerStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("a4co:observability:DockerStack", name, {}, opts);
@@ -258,14 +256,13 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
             cpus: String(sizing.services[service].cpus),
         });
 
-        const containers: Partial<Record<DockerService, docker.Container>> = {};
         const container = (
             service: DockerService,
             sized: SizedService,
             spec: Omit<docker.ContainerArgs, "image" | "name">,
             dependsOn: pulumi.Resource[] = [],
-        ): docker.Container => {
-            const c = new docker.Container(
+        ): docker.Container =>
+            new docker.Container(
                 `${name}-${service}`,
                 {
                     name: containerName(service),
@@ -283,9 +280,6 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
                 },
                 { parent: this, dependsOn },
             );
-            containers[service] = c;
-            return c;
-        };
 
         // NATS: config with bcrypt hashes only; JetStream on its volume, limits from the tier.
         const natsConfig = pulumi
@@ -409,12 +403,13 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
         if (home === undefined) {
             throw new pulumi.ResourceError(`home dashboard ${content.homeDashboardFileName} is not among the dashboards`, this);
         }
+        const grafanaStart = grafanaContainerCommand({ adminPasswordFile: CONTAINER_PATHS.grafanaAdminPassword });
         const grafana = container(
             "grafana",
             "grafana",
             {
-                entrypoints: grafanaContainerCommand({ adminPasswordFile: CONTAINER_PATHS.grafanaAdminPassword }).entrypoint,
-                command: grafanaContainerCommand({ adminPasswordFile: CONTAINER_PATHS.grafanaAdminPassword }).command,
+                entrypoints: grafanaStart.entrypoint,
+                command: grafanaStart.command,
                 envs: grafanaEnvironment({
                     logLevel: config.logLevel,
                     adminUser: GRAFANA_ADMIN_USER,
@@ -434,7 +429,6 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
             },
             [prometheus, loki, alertmanager],
         );
-        this.containers = containers;
 
         // URLs derive from the published ports of the containers they describe.
         const published = (c: docker.Container, internal: number, scheme: string) =>
