@@ -48,6 +48,7 @@ export const CONFIG_DEFAULTS = {
     retainData: true,
     runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     kubernetes: { namespace: "observability", nodeCount: 3 },
+    docker: { socket: "/var/run/docker.sock", swapLimit: true },
 } as const;
 
 /** Loki refuses a retention period shorter than its 24h index period. */
@@ -283,6 +284,23 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
         if (!knownK8s.includes(field)) problems.push(`'kubernetes.${field}' is not a known setting: use one of ${knownK8s.join(", ")}.`);
     }
 
+    const dockerEngine = objectOf("docker") ?? {};
+    const knownDocker = Object.keys(CONFIG_DEFAULTS.docker);
+    for (const field of Object.keys(dockerEngine)) {
+        if (!knownDocker.includes(field)) problems.push(`'docker.${field}' is not a known setting: use one of ${knownDocker.join(", ")}.`);
+    }
+    const socket = dockerEngine.socket ?? CONFIG_DEFAULTS.docker.socket;
+    if (typeof socket !== "string" || !/^\/\S+$/.test(socket)) {
+        problems.push(
+            `'docker.socket' is ${show(socket)}: use the absolute path of the engine's socket on the engine's host, e.g. /var/run/docker.sock (rootless: /run/user/<uid>/docker.sock).`,
+        );
+    }
+    const rawSwapLimit = dockerEngine.swapLimit ?? CONFIG_DEFAULTS.docker.swapLimit;
+    const swapLimit = rawSwapLimit === "true" ? true : rawSwapLimit === "false" ? false : rawSwapLimit;
+    if (typeof swapLimit !== "boolean") {
+        problems.push(`'docker.swapLimit' is ${show(rawSwapLimit)}: use true or false (docker info --format '{{.SwapLimit}}' tells).`);
+    }
+
     if (problems.length > 0) throw new StackConfigError(problems);
 
     return {
@@ -308,6 +326,7 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
             kubeconfig: k8s.kubeconfig as string | undefined,
             storageClass: k8s.storageClass as string | undefined,
         },
+        docker: { socket: socket as string, swapLimit: swapLimit as boolean },
     };
 }
 
@@ -316,7 +335,7 @@ const SCALAR_KEYS = [
     "platform", "tier", "logLevel", "logCollector", "bindAddress", "prometheusRetention", "lokiRetention",
     "alertReceiverKind", "alertSlackChannel", "traceUrl", "runbookBaseUrl", "retainData",
 ] as const;
-const STRUCTURED_KEYS = ["ports", "natsUsers", "natsAppSubjects", "scrapeTargets", "kubernetes"] as const;
+const STRUCTURED_KEYS = ["ports", "natsUsers", "natsAppSubjects", "scrapeTargets", "kubernetes", "docker"] as const;
 
 /** The only reader of `pulumi.Config` in the program. */
 export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): StackConfig {

@@ -74,6 +74,21 @@ export interface KubernetesConfig {
     readonly storageClass?: string;
 }
 
+/** Facts about the Docker engine that only the Docker platform reads (`dev-up.sh` detects them; see README). */
+export interface DockerEngineConfig {
+    /**
+     * The engine's socket as a path on the engine's own host: what the log collector bind-mounts. The standard
+     * `/var/run/docker.sock` also inside the VMs of Docker Desktop, Colima, OrbStack and Rancher Desktop; a rootless
+     * engine's socket is its `DOCKER_HOST` path (e.g. `/run/user/1000/docker.sock`).
+     */
+    readonly socket: string;
+    /**
+     * Whether the engine enforces swap limits (`docker info` SwapLimit). Without swap accounting the engine stores
+     * a container's memory-swap as -1; the stack asks for exactly that, so `pulumi up` shows no perpetual diff.
+     */
+    readonly swapLimit: boolean;
+}
+
 /** The validated stack configuration. Produced once by `loadStackConfig()`; components receive parts of it. */
 export interface StackConfig {
     readonly platform: Platform;
@@ -99,4 +114,5 @@ export interface StackConfig {
     /** Keep data volumes / PVCs on `pulumi destroy`. Defaults to true. */
     readonly retainData: boolean;
     readonly kubernetes: KubernetesConfig;
+    readonly docker: DockerEngineConfig;
 }

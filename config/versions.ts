@@ -32,7 +32,9 @@ export const VERSIONS = {
     loki: {
         image: "grafana/loki",
         tag: "3.7.6",
-        confirmed: "newest 3.7.x tag of grafana/loki in the 2026-08-22 snapshot (v3.7.6, 2026-08-05)",
+        goModule: "github.com/grafana/loki/v3",
+        goVersion: "v3.7.6",
+        confirmed: "newest 3.7.x tag of grafana/loki in the 2026-08-22 snapshot (v3.7.6, 2026-08-05); module v3.7.6 on the Go proxy",
     },
     promtail: {
         image: "grafana/promtail",
@@ -66,6 +68,16 @@ export const VERSIONS = {
         tag: "2.9.17",
         confirmed: "newest v2.9.x tag of grafana/loki in the 2026-08-22 snapshot",
     },
+} as const;
+
+/**
+ * The Pulumi CLI the tests run (project and stack-config checks, `pulumi preview` up to the language host). Same
+ * version as the `@pulumi/pulumi` SDK in package.json; a test keeps the two equal.
+ */
+export const PULUMI_CLI = {
+    goModule: "github.com/pulumi/pulumi/pkg/v3",
+    goVersion: "v3.248.0",
+    confirmed: "pkg/v3 v3.248.0 on the Go proxy (2026-06-24), the release of @pulumi/pulumi 3.248.0",
 } as const;
 
 /** Helm charts of the prod stack: pinned versions and their repositories. */
@@ -103,3 +115,27 @@ export function imageRef(service: VersionedService): string {
     const v = VERSIONS[service];
     return `${v.image}:${v.tag}`;
 }
+
+/**
+ * The Kubernetes-side programs the k8s suite builds (tests/k8s): Helm renders the pinned charts, kube-apiserver + etcd
+ * accept or refuse what it renders. Helm's Kubernetes libraries are the same minor as the API server it talks to.
+ */
+export const K8S_TEST_TOOLS = {
+    helm: {
+        goModule: "helm.sh/helm/v3",
+        goVersion: "v3.22.0",
+        confirmed: "helm.sh/helm/v3 v3.22.0 on the Go proxy (2026-09-09); its go.mod requires k8s.io/* v0.37.0, the kube-apiserver minor below",
+    },
+    kubernetes: {
+        goModule: "k8s.io/kubernetes",
+        goVersion: "v1.37.2",
+        /** The published staging modules (k8s.io/api, ...) of this release: v1.X.Y ships them as v0.X.Y. */
+        stagingVersion: "v0.37.2",
+        confirmed: "k8s.io/kubernetes v1.37.2 on the Go proxy; each staging module it replaces with ./staging is published at v0.37.2",
+    },
+    etcd: {
+        goModule: "go.etcd.io/etcd/server/v3",
+        goVersion: "v3.7.3",
+        confirmed: "go.etcd.io/etcd/server/v3 v3.7.3 on the Go proxy; k8s.io/kubernetes v1.37.2 requires the etcd v3.7 client",
+    },
+} as const;

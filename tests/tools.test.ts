@@ -3,7 +3,7 @@ import { VERSIONS } from "../config/versions";
 
 /** The version each tool prints, from its own --version output. */
 function reportedVersion(name: (typeof TOOL_NAMES)[number]): string {
-    const r = name === "prometheus-nats-exporter" ? runTool(name, ["-version"]) : runTool(name, ["--version"]);
+    const r = runTool(name, [...toolSpec(name).versionArgs]);
     const text = r.stdout + r.stderr;
     const m = /(?:version|nats-server:)\s+v?(\d+\.\d+\.\d+)/.exec(text);
     if (!m) throw new Error(`${name} printed no version: ${text}`);

@@ -1,10 +1,37 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 
 import { CONFIG_DEFAULTS, loadStackConfig, StackConfigError } from "../../config/stack";
 import { installMocks, promiseOf, registered } from "../support/mocks";
-import { setStackConfig } from "../support/stackConfig";
+import { REPO_ROOT, setStackConfig, stackFileConfig } from "../support/stackConfig";
 
 installMocks({ stack: "dev" });
+
+describe("Pulumi.yaml", () => {
+    const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+        config: Record<string, { type: string; default?: unknown }>;
+    };
+
+    it("declares a default for every key but platform, equal to CONFIG_DEFAULTS (the CLI requires keys without one)", () => {
+        const declared = Object.entries(project.config);
+        expect(declared.filter(([, spec]) => spec.default === undefined).map(([key]) => key)).toEqual(["platform"]);
+        for (const [key, spec] of declared.filter(([k]) => k !== "platform")) {
+            expect({ key, default: spec.default }).toEqual({ key, default: (CONFIG_DEFAULTS as Record<string, unknown>)[key] });
+        }
+    });
+
+    it("leaves the keys that have no meaningful default to the program, which validates them", () => {
+        for (const key of ["alertReceiverUrl", "alertSlackChannel", "traceUrl", "ports", "natsUsers", "scrapeTargets", "kubernetes", "docker"]) {
+            expect(Object.keys(project.config)).not.toContain(key);
+        }
+    });
+
+    it.each(["dev", "prod"])("Pulumi.%s.yaml sets every key the CLI requires", (stack) => {
+        expect(Object.keys(stackFileConfig(stack))).toContain("a4co-observability:platform");
+    });
+});
 
 describe("loadStackConfig on the real Pulumi.dev.yaml", () => {
     it("reads the dev stack with the documented defaults", () => {
@@ -101,6 +128,9 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string[], Record<string, st
     ["namespace not a DNS label", { kubernetes: { namespace: "Observability_Prod" } }, ["'kubernetes.namespace' is 'Observability_Prod'", "DNS label"]],
     ["node count zero", { kubernetes: { nodeCount: 0 } }, ["'kubernetes.nodeCount' is 0", "at least 1"]],
     ["ports not an object", { ports: "3000" }, ["'ports' is 3000", "must be an object"]],
+    ["Docker socket not a path", { docker: { socket: "docker.sock" } }, ["'docker.socket' is 'docker.sock'", "/var/run/docker.sock"]],
+    ["swap limit not a boolean", { docker: { swapLimit: "no" } }, ["'docker.swapLimit' is 'no'", "SwapLimit"]],
+    ["unknown Docker setting", { docker: { host: "tcp://x:2375" } }, ["'docker.host' is not a known setting", "socket, swapLimit"]],
 ];
 
 describe("bad stack config", () => {

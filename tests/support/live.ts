@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as net from "net";
 
-import { toolPath, ToolName } from "./tools";
+import { toolPath, ToolName, ToolSpec } from "./tools";
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -31,8 +31,8 @@ export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void
 }
 
 /** Starts a tool as a background process (loopback-only configs); stop() kills it. */
-export function startTool(name: ToolName, args: string[]): { process: ChildProcess; output: () => string; stop: () => void } {
-    const child = spawn(toolPath(name), args, { stdio: ["ignore", "pipe", "pipe"] });
+export function startTool(name: ToolName | ToolSpec, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { process: ChildProcess; output: () => string; stop: () => void } {
+    const child = spawn(toolPath(name), args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env, cwd: opts.cwd });
     let output = "";
     child.stdout?.on("data", (d) => (output += String(d)));
     child.stderr?.on("data", (d) => (output += String(d)));
