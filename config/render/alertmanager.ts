@@ -72,3 +72,11 @@ export function renderAlertmanagerConfig(opts: AlertmanagerConfigOptions): strin
         })),
     });
 }
+
+/**
+ * Alertmanager's command line. `externalUrl` is where users reach it: notification links and silence URLs point
+ * there instead of at the container's id.
+ */
+export function alertmanagerArgs(opts: { configFile: string; dataDir: string; externalUrl: string }): string[] {
+    return [`--config.file=${opts.configFile}`, `--storage.path=${opts.dataDir}`, `--web.external-url=${opts.externalUrl}`];
+}

@@ -66,12 +66,20 @@ export function renderPrometheusConfig(opts: PrometheusConfigOptions): string {
  * Prometheus server flags. The image's CMD is replaced by a container command, so its own two flags are repeated.
  * Retention uses the flags rather than the config-file `storage.tsdb.retention` block: the flags work on every 3.x.
  */
-export function prometheusArgs(opts: { configFile: string; dataDir: string; retentionTime: string; retentionSize: string }): string[] {
+export function prometheusArgs(opts: {
+    configFile: string;
+    dataDir: string;
+    retentionTime: string;
+    retentionSize: string;
+    /** The URL users reach Prometheus at: alerts' "Source" links (generatorURL) point there, not at a container id. */
+    externalUrl: string;
+}): string[] {
     return [
         `--config.file=${opts.configFile}`,
         `--storage.tsdb.path=${opts.dataDir}`,
         `--storage.tsdb.retention.time=${opts.retentionTime}`,
         `--storage.tsdb.retention.size=${opts.retentionSize}`,
+        `--web.external-url=${opts.externalUrl}`,
         "--web.enable-lifecycle",
     ];
 }

@@ -6,6 +6,7 @@ import {
     PROMTAIL_HEALTHCHECK,
     SERVICE_LABEL,
 } from "../../components/dockerStack";
+import { STOP_GRACE_SECONDS } from "../../components/dockerPlan";
 import { buildMonitoringContent } from "../../components/monitoringContent";
 import { loadStackConfig } from "../../config/stack";
 import { sizeTier } from "../../config/tiers";
@@ -26,6 +27,8 @@ interface Built {
 }
 
 async function build(overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Built> {
+    // One build is one program run: forget what an earlier build in the same test registered.
+    registered.length = 0;
     setStackConfig("dev", overrides, secrets);
     const config = loadStackConfig();
     const children: Built["children"] = [];
@@ -250,5 +253,69 @@ describe("DockerStack", () => {
         expect(allOf(CONTAINER).map((c) => c.name)).toContain("dev-alloy");
         expect(allOf(CONTAINER).map((c) => c.name)).not.toContain("dev-promtail");
         expect(container("alloy").command).toEqual(expect.arrayContaining(["run", CONTAINER_PATHS.alloyConfig]));
+    });
+
+    it("gives every container time to flush on stop, replacement and destroy instead of SIGKILL", async () => {
+        await build();
+        for (const c of allOf(CONTAINER)) {
+            const service = c.name.replace(/^dev-/, "") as keyof typeof STOP_GRACE_SECONDS;
+            expect({ service, stopTimeout: c.inputs.stopTimeout, destroyGraceSeconds: c.inputs.destroyGraceSeconds, signal: c.inputs.stopSignal }).toEqual({
+                service,
+                stopTimeout: STOP_GRACE_SECONDS[service],
+                destroyGraceSeconds: STOP_GRACE_SECONDS[service],
+                signal: "SIGTERM",
+            });
+        }
+        // What must flush most gets the most: Prometheus's head and Loki's chunks, JetStream, then the rest.
+        expect(STOP_GRACE_SECONDS.prometheus).toBeGreaterThanOrEqual(60);
+        expect(STOP_GRACE_SECONDS.loki).toBeGreaterThanOrEqual(60);
+        expect(STOP_GRACE_SECONDS.nats).toBeGreaterThanOrEqual(30);
+        expect(Math.min(...Object.values(STOP_GRACE_SECONDS))).toBeGreaterThanOrEqual(10);
+    });
+
+    it("links alerts and notifications to the published URLs, not to container ids", async () => {
+        await build({ ports: { prometheus: 19090, alertmanager: 19093 } });
+        expect(container("prometheus").command).toContain("--web.external-url=http://127.0.0.1:19090");
+        expect(container("alertmanager").command).toContain("--web.external-url=http://127.0.0.1:19093");
+        await build({ bindAddress: "0.0.0.0" });
+        // 0.0.0.0 is where it listens, not an address a browser opens.
+        expect(container("prometheus").command).toContain("--web.external-url=http://localhost:9090");
+        expect(container("grafana").envs).toContain("GF_SERVER_ROOT_URL=http://localhost:3000");
+    });
+
+    it("mounts the engine's socket the config names (rootless engines have their own)", async () => {
+        await build();
+        expect(container("promtail").volumes).toContainEqual({ hostPath: "/var/run/docker.sock", containerPath: CONTAINER_PATHS.dockerSocket, readOnly: true });
+        await build({ docker: { socket: "/run/user/1000/docker.sock" } });
+        expect(container("promtail").volumes).toContainEqual({ hostPath: "/run/user/1000/docker.sock", containerPath: CONTAINER_PATHS.dockerSocket, readOnly: true });
+        await build({ logCollector: "alloy", docker: { socket: "/run/user/1000/docker.sock" } });
+        expect(container("alloy").volumes).toContainEqual({ hostPath: "/run/user/1000/docker.sock", containerPath: CONTAINER_PATHS.dockerSocket, readOnly: true });
+    });
+
+    it("asks for exactly the memory-swap the engine stores, so `up` shows no perpetual diff", async () => {
+        const sizing = sizeTier("dev");
+        await build({ docker: { swapLimit: false } });
+        for (const c of allOf(CONTAINER)) {
+            // Docker stores -1 on engines without swap accounting, whatever is asked; -1 is what the plan asks then.
+            expect({ name: c.name, memorySwap: c.inputs.memorySwap }).toEqual({ name: c.name, memorySwap: -1 });
+        }
+        expect(container("prometheus").memory).toBe(sizing.services.prometheus.memoryMb);
+    });
+
+    it("creates each container after the ones it needs healthy, as the plan says", async () => {
+        const { children } = await build();
+        const containers = children.filter((c) => c.type === CONTAINER);
+        const waitsFor = async (name: string): Promise<string[]> => {
+            const deps = (containers.find((c) => c.name === name)?.opts.dependsOn ?? []) as pulumi.Resource[];
+            return (await Promise.all(deps.map((d) => promiseOf(d.urn)))).map((urn) => urn.split("::").pop() as string).sort();
+        };
+        expect(await waitsFor("dev-natsExporter")).toEqual(["dev-nats"]);
+        expect(await waitsFor("dev-prometheus")).toEqual(["dev-alertmanager"]);
+        expect(await waitsFor("dev-promtail")).toEqual(["dev-loki"]);
+        expect(await waitsFor("dev-grafana")).toEqual(["dev-alertmanager", "dev-loki", "dev-prometheus"]);
+        expect(await waitsFor("dev-nats")).toEqual([]);
+        // Registration order follows the plan: nothing is created before what it waits for.
+        const order = containers.map((c) => c.name);
+        for (const c of containers) for (const dep of await waitsFor(c.name)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(c.name));
     });
 });
