@@ -5,6 +5,9 @@ import * as path from "path";
 
 import { KNOWN_METRICS } from "../../config/monitoring/catalogue";
 import { dashboards, MAIN_DASHBOARD_UID } from "../../config/monitoring/dashboards";
+import { ALL_VALUE } from "../../config/monitoring/dashboards/common";
+import { sizeTier } from "../../config/tiers";
+import { buildMonitoringContent } from "../../components/monitoringContent";
 import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
 import { renderRuleFile } from "../../config/monitoring/rules";
 import { LOG_LABELS } from "../../config/logLabels";
@@ -17,9 +20,10 @@ const { parser: logqlParser } = require("@grafana/lezer-logql") as typeof import
 
 interface Target { expr?: string; datasource?: { uid?: string; type?: string }; refId?: string }
 interface Panel { type: string; title?: string; datasource?: { uid?: string }; targets?: Target[] }
-interface Variable { name: string; query?: { query?: string } | string; datasource?: { uid?: string } }
+interface Variable { name: string; query?: { query?: string } | string; datasource?: { uid?: string }; allValue?: string; includeAll?: boolean }
 
-const ALL = dashboards();
+const LOKI_BUDGET = { volumeBytes: 4 * 1024 ** 3, retentionHours: 744 };
+const ALL = dashboards(LOKI_BUDGET);
 const panelsOf = (model: unknown) => ((model as { panels: Panel[] }).panels ?? []).filter((p) => p.type !== "row");
 const variablesOf = (model: unknown) => ((model as { templating?: { list?: Variable[] } }).templating?.list ?? []);
 
@@ -149,5 +153,69 @@ describe("LogQL in dashboards", () => {
             for (const m of selector.matchAll(/(\w+)\s*(=~|!=|!~|=)/g)) expect(allowed).toContain(m[1]);
         }
         expect(LOGQL.map((q) => q.expr)).toContain('{level="error", component="event-handler", service=~"$service"}');
+    });
+});
+
+/**
+ * The values Grafana puts in place of `$name` in a Loki query: the "All" value, one value, several values (regex
+ * alternation), as Grafana formats multi-value variables for Prometheus-style datasources.
+ */
+function variableValues(v: Variable): string[] {
+    return [...(v.includeAll ? [v.allValue ?? ""] : []), "orders", "(orders|payments)"];
+}
+
+/**
+ * Loki's rule for a stream selector: at least one `=` or `=~` matcher whose value does not match the empty string
+ * (Loki 3.7 answers HTTP 400 otherwise). The live suites send the same queries to the real Loki.
+ */
+function selectorHasNonEmptyMatcher(expr: string): boolean {
+    const selector = /^\{([^}]*)\}/.exec(expr)?.[1] ?? "";
+    return [...selector.matchAll(/(\w+)\s*(=~|=)\s*"([^"]*)"/g)].some(([, , op, value]) =>
+        op === "=" ? value !== "" : !new RegExp(`^(?:${value})$`).test(""),
+    );
+}
+
+describe("LogQL for every value a variable can take", () => {
+    const variables = ALL.flatMap((d) => variablesOf(d.model).map((v) => ({ dashboard: d.uid, v })));
+
+    it("label variables offer All as .+ so no selector collapses to empty-compatible matchers", () => {
+        expect(variables.length).toBeGreaterThan(0);
+        for (const { v } of variables.filter(({ v }) => v.includeAll)) expect({ name: v.name, allValue: v.allValue }).toEqual({ name: v.name, allValue: ALL_VALUE });
+    });
+
+    it("every log query keeps a non-empty matcher whatever its variables hold", () => {
+        let checked = 0;
+        for (const d of ALL) {
+            const vars = variablesOf(d.model);
+            for (const q of LOGQL.filter((l) => l.where.startsWith(`${d.uid} /`))) {
+                const used = vars.filter((v) => q.expr.includes(`$${v.name}`));
+                for (const v of used) {
+                    for (const value of variableValues(v)) {
+                        const expr = q.expr.split(`$${v.name}`).join(value);
+                        expect({ where: q.where, variable: v.name, value, ok: selectorHasNonEmptyMatcher(expr) }).toEqual({ where: q.where, variable: v.name, value, ok: true });
+                        checked++;
+                    }
+                }
+            }
+        }
+        expect(checked).toBeGreaterThan(0);
+    });
+
+    it("the check catches the old All value .*", () => {
+        expect(selectorHasNonEmptyMatcher('{service=~".*"} |= ""')).toBe(false);
+        expect(selectorHasNonEmptyMatcher('{service=~".+"} |= ""')).toBe(true);
+        expect(selectorHasNonEmptyMatcher('{level="error", service=~".*"}')).toBe(true);
+    });
+});
+
+describe("Stack Health: Loki storage", () => {
+    it("projects the stored chunk bytes over the retention against the tier's Loki volume", () => {
+        const content = buildMonitoringContent({ runbookBaseUrl: "https://runbooks.example", tier: "dev", lokiRetention: "168h" });
+        const health = JSON.parse(content.dashboards.find((d) => d.uid === "a4co-stack-health")!.json) as { panels: Panel[] };
+        const panel = health.panels.find((p) => p.title === "Loki storage: projected at retention against its volume");
+        expect(panel?.targets?.map((t) => t.expr)).toEqual([
+            'sum(increase(loki_ingester_chunk_stored_bytes_total{job="loki"}[1d])) * 7',
+            `vector(${sizeTier("dev").storageMb.loki * 1024 * 1024})`,
+        ]);
     });
 });

@@ -107,8 +107,13 @@ export function labelVariable(name: string, label: string, query: string): dashb
         .sort(dashboard.VariableSort.AlphabeticalAsc)
         .multi(true)
         .includeAll(true)
-        .allValue(".*");
+        // `.+`, not `.*`: Loki refuses a stream selector whose matchers all match the empty string, and "All"
+        // must work in log panels too. Every series these variables filter carries the label.
+        .allValue(ALL_VALUE);
 }
+
+/** What a label variable's "All" stands for in queries. */
+export const ALL_VALUE = ".+";
 
 /** A collapsed-free row header. */
 export function row(title: string): dashboard.RowBuilder {

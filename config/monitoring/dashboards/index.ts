@@ -3,9 +3,10 @@ import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { eventsDashboard } from "./events";
 import { MAIN_DASHBOARD_UID, mainDashboard } from "./main";
 import { natsDashboard } from "./nats";
-import { stackHealthDashboard } from "./stackHealth";
+import { LokiStorageBudget, stackHealthDashboard } from "./stackHealth";
 
 export { DASHBOARD_FOLDER } from "./common";
+export type { LokiStorageBudget } from "./stackHealth";
 export { MAIN_DASHBOARD_UID };
 
 export interface DashboardDefinition {
@@ -15,9 +16,9 @@ export interface DashboardDefinition {
     readonly model: dashboard.Dashboard;
 }
 
-/** Every dashboard both platforms provision. */
-export function dashboards(): DashboardDefinition[] {
-    return [mainDashboard(), eventsDashboard(), natsDashboard(), stackHealthDashboard()].map((model) => ({
+/** Every dashboard both platforms provision; the stack health dashboard shows Loki's storage against `lokiBudget`. */
+export function dashboards(lokiBudget: LokiStorageBudget): DashboardDefinition[] {
+    return [mainDashboard(), eventsDashboard(), natsDashboard(), stackHealthDashboard(lokiBudget)].map((model) => ({
         uid: model.uid as string,
         title: model.title as string,
         fileName: `${model.uid}.json`,

@@ -6,8 +6,29 @@ import { baseDashboard, promQuery, row, statPanel, timeSeries } from "./common";
 
 export const STACK_HEALTH_DASHBOARD_UID = "a4co-stack-health";
 
+/** What Loki may keep: its volume budget from the tier and its retention period. */
+export interface LokiStorageBudget {
+    readonly volumeBytes: number;
+    readonly retentionHours: number;
+}
+
+/**
+ * Loki has no size-based retention, so the dashboard shows where its disk use is heading: the chunk bytes it stored
+ * over the last day, times the days it keeps them, against the volume budget. An estimate (the index and
+ * compaction add a little, a quiet day under-states it); when the projection nears the budget, shorten
+ * `lokiRetention` or lower the log volume.
+ */
+export function lokiStorageProjection(budget: LokiStorageBudget): { projected: string; budget: string } {
+    const retentionDays = budget.retentionHours / 24;
+    return {
+        projected: `sum(increase(loki_ingester_chunk_stored_bytes_total{${SEL.loki}}[1d])) * ${retentionDays}`,
+        budget: `vector(${budget.volumeBytes})`,
+    };
+}
+
 /** The observability stack watching itself: targets, Prometheus, Loki, the log collector and Alertmanager. */
-export function stackHealthDashboard(): dashboard.Dashboard {
+export function stackHealthDashboard(lokiBudget: LokiStorageBudget): dashboard.Dashboard {
+    const lokiStorage = lokiStorageProjection(lokiBudget);
     const collectors = `job=~"${JOBS.promtail}|${JOBS.alloy}"`;
     return baseDashboard(STACK_HEALTH_DASHBOARD_UID, "A4CO Stack Health", ["stack"])
         .withRow(row("Targets"))
@@ -28,6 +49,12 @@ export function stackHealthDashboard(): dashboard.Dashboard {
         .withPanel(
             timeSeries("Loki ingestion rate", "Bps", [
                 promQuery(`sum(rate(loki_distributor_bytes_received_total{${SEL.loki}}[$__rate_interval]))`, "bytes", "A"),
+            ]),
+        )
+        .withPanel(
+            timeSeries("Loki storage: projected at retention against its volume", "bytes", [
+                promQuery(lokiStorage.projected, "chunks stored in the last 24h × retention days", "A"),
+                promQuery(lokiStorage.budget, "Loki volume budget", "B"),
             ]),
         )
         .withPanel(
