@@ -1,0 +1,229 @@
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+import { JSON_LOG_FIELDS } from "../../config/logLabels";
+import { consumersPerType, DOMAIN_CONSUMERS, EVENT_TYPES, FlowScheduler, orderFlow, seededRandom } from "../../instrumentation/generator/domain";
+import { parseDuration, parseGeneratorFlags } from "../../instrumentation/generator/flags";
+import { GeneratorSummary, percentile } from "../../instrumentation/generator/summary";
+import { freePort } from "../support/live";
+import { eventually, LiveNats, startLiveNats, TEST_PASSWORDS } from "./liveNats";
+import { parseExposition, sumSamples } from "./support";
+
+jest.setTimeout(90_000);
+
+describe("generator flags", () => {
+    it("has the documented defaults", () => {
+        const o = parseGeneratorFlags(["--password-file", "pw"]);
+        expect(o).toMatchObject({
+            nats: "nats://127.0.0.1:4222",
+            user: "microservice",
+            passwordFile: "pw",
+            rate: 200,
+            durationMs: 60_000,
+            errorRate: 0.02,
+            metricsHost: "127.0.0.1",
+            metricsPort: undefined,
+            stream: "EVENTS",
+            createStream: true,
+            delivery: "jetstream",
+        });
+        expect(parseGeneratorFlags(["--help"])).toBe("help");
+        expect(parseGeneratorFlags(["--no-create-stream", "--metrics-port", "0", "--metrics-host", "0.0.0.0"])).toMatchObject({
+            createStream: false,
+            metricsPort: 0,
+            metricsHost: "0.0.0.0",
+        });
+    });
+
+    it.each([
+        [["--rate", "fast"], /--rate "fast" is invalid: use events per second, a number > 0/],
+        [["--rate", "0"], /--rate "0" is invalid/],
+        [["--duration", "5x"], /--duration "5x" is not a duration: use a number with ms, s, m or h \(e.g. 60s\)/],
+        [["--error-rate", "2"], /--error-rate "2" is invalid: use a probability between 0 and 1/],
+        [["--metrics-port", "70000"], /--metrics-port "70000" is invalid: use a TCP port 0-65535/],
+        [["--nats", "http://localhost:4222"], /--nats "http:\/\/localhost:4222" is not a NATS URL: use nats:\/\/host:port/],
+        [["--delivery", "email"], /--delivery "email" is invalid: use jetstream or core/],
+        [["--log-level", "trace"], /--log-level "trace" is invalid: use one of debug, info, warn, error/],
+        [["--max-deliver", "1.5"], /--max-deliver "1.5" is invalid: use an integer 1-100/],
+        [["--frobnicate"], /Unknown option '--frobnicate'.*run with --help/],
+    ])("refuses %j with a message naming the flag, the value and the fix", (argv, message) => {
+        expect(() => parseGeneratorFlags(argv)).toThrow(message);
+    });
+
+    it("reads durations in ms, s, m and h", () => {
+        expect([parseDuration("d", "250ms"), parseDuration("d", "5s"), parseDuration("d", "1.5m"), parseDuration("d", "2h")]).toEqual([
+            250, 5000, 90_000, 7_200_000,
+        ]);
+    });
+});
+
+describe("generator domain", () => {
+    it("orders flow in causal order: created, then paid or declined, then shipped or cancelled", () => {
+        const random = seededRandom(7);
+        const shapes = new Set<string>();
+        for (let i = 1; i <= 500; i++) {
+            const flow = orderFlow(random, i);
+            shapes.add(flow.map((e) => e.type).join(" > "));
+            expect(new Set(flow.map((e) => e.data.orderId))).toEqual(new Set([`ord-${i}`]));
+        }
+        expect([...shapes].sort()).toEqual([
+            "order.created > payment.authorized > order.confirmed > shipment.dispatched > shipment.delivered",
+            "order.created > payment.failed > order.cancelled",
+        ]);
+    });
+
+    it("never hands out an order's next event before the previous one was published, and keeps its order", () => {
+        const flows = new FlowScheduler(seededRandom(3));
+        const unpublished = new Set<string>();
+        const sequences = new Map<string, string[]>();
+        const pending: (() => void)[] = [];
+        for (let i = 0; i < 2000; i++) {
+            const { event, published } = flows.next();
+            const order = String(event.data.orderId);
+            expect(unpublished.has(order)).toBe(false);
+            unpublished.add(order);
+            sequences.set(order, [...(sequences.get(order) ?? []), event.type]);
+            pending.push(() => {
+                unpublished.delete(order);
+                published();
+            });
+            // Acks come back out of order, a few at a time.
+            if (pending.length > 5) pending.splice(Math.floor(pending.length / 2), 1)[0]();
+        }
+        const paid = "order.created payment.authorized order.confirmed shipment.dispatched shipment.delivered";
+        const declined = "order.created payment.failed order.cancelled";
+        for (const seq of sequences.values()) {
+            const s = seq.join(" ");
+            expect(paid.startsWith(s) || declined.startsWith(s)).toBe(true);
+        }
+        expect([...sequences.values()].filter((s) => s.length === 5).length).toBeGreaterThan(100);
+    });
+
+    it("routes every event type to at least one consumer", () => {
+        const counts = consumersPerType(DOMAIN_CONSUMERS);
+        for (const t of EVENT_TYPES) expect(counts.get(t)).toBeGreaterThan(0);
+    });
+
+    it("computes nearest-rank percentiles", () => {
+        const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+        expect([percentile(sorted, 0.5), percentile(sorted, 0.95), percentile(sorted, 0.99), percentile([], 0.5)]).toEqual([50, 95, 99, 0]);
+    });
+});
+
+/** Runs the CLI as a user would (`npm run generate-events` = ts-node on cli.ts). */
+function runCli(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
+    const root = path.resolve(__dirname, "../..");
+    const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "instrumentation/generator/cli.ts", ...args], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, NATS_PASSWORD: "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    // "close" waits for stdout/stderr to end as well, so the output is complete when it resolves.
+    const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+    return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+describe("the generator CLI against a real nats-server", () => {
+    let nats: LiveNats;
+    let pwFile: string;
+    beforeAll(async () => {
+        nats = await startLiveNats();
+        pwFile = path.join(nats.dir, "password");
+        fs.writeFileSync(pwFile, `${TEST_PASSWORDS.microservice}\n`);
+    });
+    afterAll(async () => {
+        await nats?.stop();
+    });
+
+    it("runs 5 s at a small rate; its summary matches the metrics it served and its logs carry the label fields", async () => {
+        const port = await freePort();
+        const summaryFile = path.join(nats.dir, "summary.json");
+        const logFile = path.join(nats.dir, "logs", "generator.log");
+        const cli = runCli([
+            ...["--nats", nats.url, "--password-file", pwFile, "--rate", "40", "--duration", "5s", "--error-rate", "0.1"],
+            ...["--nak-delay", "50ms", "--consumer-latency", "2ms", "--metrics-port", String(port), "--linger", "20s"],
+            ...["--summary-json", summaryFile, "--log-file", logFile],
+        ]);
+        try {
+            await eventually("the summary file", () => fs.existsSync(summaryFile) && fs.statSync(summaryFile).size > 0, 45_000);
+            const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as GeneratorSummary;
+            // Still lingering: the final numbers are on /metrics.
+            const samples = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+            cli.child.kill("SIGINT");
+            expect(await cli.exited).toBe(0);
+
+            expect(summary.sent).toBeGreaterThanOrEqual(180); // 40/s × 5 s, give or take a tick
+            expect(summary.sent).toBeLessThanOrEqual(201);
+            expect(summary.acked).toBe(summary.sent);
+            expect(summary.unfinished).toBe(0);
+            expect(summary.failed).toBeGreaterThan(0);
+            expect(summary.redelivered).toBeGreaterThan(0);
+            expect(summary.latency.samples).toBeGreaterThan(0);
+            expect(summary.latency.p50Ms).toBeLessThanOrEqual(summary.latency.p95Ms);
+
+            expect(sumSamples(samples, "event_published_total")).toBe(summary.acked);
+            expect(sumSamples(samples, "event_consumed_total")).toBe(summary.consumed);
+            expect(sumSamples(samples, "event_processing_errors_total")).toBe(summary.failed);
+            expect(sumSamples(samples, "event_processing_duration_seconds_count")).toBe(summary.consumed);
+            for (const c of DOMAIN_CONSUMERS) expect(sumSamples(samples, "event_consumed_total", { consumer: c.name })).toBeGreaterThan(0);
+            // Deliveries = first deliveries to every interested consumer + redeliveries.
+            const perType = consumersPerType();
+            const firstDeliveries = EVENT_TYPES.reduce(
+                (a, t) => a + sumSamples(samples, "event_published_total", { event_type: t }) * (perType.get(t) ?? 0),
+                0,
+            );
+            expect(summary.consumed).toBe(firstDeliveries + summary.redelivered);
+
+            expect(cli.stderr()).toMatch(/event generator summary\n/);
+            expect(cli.stderr()).toMatch(new RegExp(`sent +${summary.sent}\\n`));
+            const lines = fs
+                .readFileSync(logFile, "utf8")
+                .trim()
+                .split("\n")
+                .map((l) => JSON.parse(l) as Record<string, unknown>);
+            expect(lines.length).toBeGreaterThan(2);
+            for (const l of lines) {
+                for (const f of JSON_LOG_FIELDS) expect(typeof l[f]).toBe("string");
+                expect(["debug", "info", "warn", "error"]).toContain(l.level);
+                expect(typeof l.msg).toBe("string");
+            }
+            const handlerErrors = lines.filter((l) => l.level === "error" && l.component === "event-handler");
+            expect(handlerErrors.length).toBe(summary.failed);
+            expect(handlerErrors.every((l) => typeof l.traceId === "string" && /^[0-9a-f]{32}$/.test(l.traceId))).toBe(true);
+            // The same lines went to stdout.
+            expect(cli.stdout().trim().split("\n").length).toBe(lines.length);
+        } finally {
+            cli.child.kill("SIGKILL");
+        }
+    });
+
+    it("stops cleanly on Ctrl-C and still prints the summary", async () => {
+        const cli = runCli(["--nats", nats.url, "--password-file", pwFile, "--rate", "50", "--duration", "60s", "--stream", "EVENTS"]);
+        try {
+            await eventually("publishing started", () => /sent [1-9]/.test(cli.stderr()), 30_000);
+            cli.child.kill("SIGINT");
+            let timer: NodeJS.Timeout | undefined;
+            const code = await Promise.race([cli.exited, new Promise((r) => (timer = setTimeout(() => r("still running after 15 s"), 15_000)))]);
+            clearTimeout(timer);
+            expect(code).toBe(0);
+            expect(cli.stderr()).toContain("SIGINT: stopping");
+            expect(cli.stderr()).toContain("event generator summary (stopped early)");
+        } finally {
+            cli.child.kill("SIGKILL");
+        }
+    });
+
+    it("says what is wrong with a bad flag or a missing password, and exits non-zero", async () => {
+        const bad = runCli(["--rate", "lots"]);
+        expect(await bad.exited).toBe(2);
+        expect(bad.stderr()).toContain('generate-events: --rate "lots" is invalid');
+        const noPw = runCli(["--nats", nats.url, "--duration", "1s"]);
+        expect(await noPw.exited).toBe(1);
+        expect(noPw.stderr()).toContain("no NATS password: pass --password-file FILE or set NATS_PASSWORD");
+    });
+});
