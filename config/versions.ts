@@ -80,6 +80,13 @@ export const PULUMI_CLI = {
     confirmed: "pkg/v3 v3.248.0 on the Go proxy (2026-06-24), the release of @pulumi/pulumi 3.248.0",
 } as const;
 
+/** actionlint, which checks the GitHub workflows in the tests. */
+export const ACTIONLINT = {
+    goModule: "github.com/rhysd/actionlint",
+    goVersion: "v1.7.12",
+    confirmed: "newest release of github.com/rhysd/actionlint on the Go proxy (2026-11-25)",
+} as const;
+
 /** Helm charts of the prod stack: pinned versions and their repositories. */
 export const CHARTS = {
     prometheusOperatorCrds: {
