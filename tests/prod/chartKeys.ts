@@ -6,7 +6,8 @@
 export const VERIFIED_CHART_KEYS = {
     kps: {
         chartVersion: "88.5.3",
-        verifiedAgainst: "prometheus-community/helm-charts@cf408a290 charts/kube-prometheus-stack/values.yaml; grafana.* also against grafana-community/helm-charts@3386a115 charts/grafana/values.yaml (grafana chart 12.11.1)",
+        verifiedAgainst:
+            "prometheus-community/helm-charts@cf408a290 charts/kube-prometheus-stack/values.yaml; grafana.* also against grafana-community/helm-charts@3386a115 charts/grafana/values.yaml (grafana chart 12.11.1)",
         paths: [
             "alertmanager.alertmanagerSpec.image.tag",
             "alertmanager.alertmanagerSpec.resources",
@@ -20,6 +21,7 @@ export const VERIFIED_CHART_KEYS = {
             "grafana.admin.existingSecret",
             "grafana.admin.passwordKey",
             "grafana.admin.userKey",
+            "grafana.deploymentStrategy.type",
             "grafana.env",
             "grafana.extraInitContainers",
             "grafana.extraSecretMounts",
@@ -65,7 +67,8 @@ export const VERIFIED_CHART_KEYS = {
     },
     lokiStack: {
         chartVersion: "2.10.3",
-        verifiedAgainst: "grafana/helm-charts@7a0ab9689 charts/loki-stack/values.yaml; loki.* against the loki 2.16.0 subchart (charts/loki/values.yaml before b8a1b0cd8; config.existingSecret is a commented key read by templates/statefulset.yaml); promtail.* against charts/promtail/values.yaml 6.17.1",
+        verifiedAgainst:
+            "grafana/helm-charts@7a0ab9689 charts/loki-stack/values.yaml; loki.* against the loki 2.16.0 subchart (charts/loki/values.yaml before b8a1b0cd8; config.existingSecret is a commented key read by templates/statefulset.yaml); promtail.* against charts/promtail/values.yaml 6.17.1",
         paths: [
             "fluent-bit.enabled",
             "grafana.enabled",
@@ -120,6 +123,7 @@ export const VERIFIED_CHART_KEYS = {
             "promExporter.podMonitor.enabled",
             "promExporter.podMonitor.merge",
             "reloader.merge",
+            "service.ports.monitor.enabled",
         ],
     },
 } as const;

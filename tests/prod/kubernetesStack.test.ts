@@ -48,7 +48,7 @@ async function build(overrides: Record<string, unknown> = {}, secrets: Record<st
         {
             transformations: [
                 (a) => {
-                    children.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions });
+                    children.push({ type: a.type, name: a.name, opts: a.opts });
                     return undefined;
                 },
             ],
@@ -61,7 +61,12 @@ async function build(overrides: Record<string, unknown> = {}, secrets: Record<st
 
 const release = (name: string) => {
     const r = allOf(RELEASE).find((x) => x.inputs.name === name);
-    if (r === undefined) throw new Error(`no release ${name}: ${allOf(RELEASE).map((x) => x.inputs.name).join(", ")}`);
+    if (r === undefined)
+        throw new Error(
+            `no release ${name}: ${allOf(RELEASE)
+                .map((x) => x.inputs.name)
+                .join(", ")}`,
+        );
     return r.inputs;
 };
 const values = (name: string) => unwrapSecret<Record<string, any>>(release(name).values);
@@ -70,15 +75,43 @@ const values = (name: string) => unwrapSecret<Record<string, any>>(release(name)
 function keyPaths(value: Record<string, unknown>, free: readonly string[], prefix = ""): string[] {
     return Object.entries(value).flatMap(([k, v]) => {
         const p = prefix ? `${prefix}.${k}` : k;
-        if (k === "resources" || k === "grafana.ini" || k === "merge" || (k === "patch" && Array.isArray(v)) || free.some((f) => p === f || p.startsWith(`${f}.`))) return [p];
-        return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0 ? keyPaths(v as Record<string, unknown>, free, p) : [p];
+        if (
+            k === "resources" ||
+            k === "grafana.ini" ||
+            k === "merge" ||
+            (k === "patch" && Array.isArray(v)) ||
+            free.some((f) => p === f || p.startsWith(`${f}.`))
+        )
+            return [p];
+        return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0
+            ? keyPaths(v as Record<string, unknown>, free, p)
+            : [p];
     });
 }
 
 const FREE = {
-    kps: ["alertmanager.config", "grafana.persistence.annotations", "grafana.env", "grafana.extraInitContainers", "grafana.extraSecretMounts", "prometheus.prometheusSpec.storageSpec", "alertmanager.alertmanagerSpec.storage", "prometheus.prometheusSpec.externalLabels", "defaultRules.disabled", "prometheus.serviceMonitor.relabelings", "alertmanager.serviceMonitor.relabelings", "grafana.serviceMonitor.relabelings"],
+    kps: [
+        "alertmanager.config",
+        "grafana.persistence.annotations",
+        "grafana.env",
+        "grafana.extraInitContainers",
+        "grafana.extraSecretMounts",
+        "prometheus.prometheusSpec.storageSpec",
+        "alertmanager.alertmanagerSpec.storage",
+        "prometheus.prometheusSpec.externalLabels",
+        "defaultRules.disabled",
+        "prometheus.serviceMonitor.relabelings",
+        "alertmanager.serviceMonitor.relabelings",
+        "grafana.serviceMonitor.relabelings",
+    ],
     nats: ["config.merge", "container.env", "podTemplate.topologySpreadConstraints"],
-    lokiStack: ["promtail.config.snippets.pipelineStages", "promtail.config.snippets.extraRelabelConfigs", "promtail.config.clients", "promtail.serviceMonitor.relabelings", "loki.datasource.jsonData"],
+    lokiStack: [
+        "promtail.config.snippets.pipelineStages",
+        "promtail.config.snippets.extraRelabelConfigs",
+        "promtail.config.clients",
+        "promtail.serviceMonitor.relabelings",
+        "loki.datasource.jsonData",
+    ],
 };
 
 describe("KubernetesStack releases", () => {
@@ -121,12 +154,13 @@ describe("KubernetesStack releases", () => {
         }
     });
 
-    it("keeps the CRDs on uninstall and destroy", async () => {
+    it("keeps the CRDs on uninstall and destroy, while the release itself is uninstalled (see redeployAndDefaults.test.ts)", async () => {
         const { children } = await build();
         expect(values(RELEASES.crds)).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
         const crds = children.find((c) => c.name === "prod-crds");
-        expect(crds?.opts.retainOnDelete).toBe(true);
-        expect(values(RELEASES.kubePrometheusStack).crds).toEqual({ enabled: false });
+        expect(crds?.opts.retainOnDelete).toBeFalsy();
+        // kube-prometheus-stack installs with skipCrds: its own CRDs never come with it.
+        expect(release(RELEASES.kubePrometheusStack).skipCrds).toBe(true);
     });
 });
 
@@ -167,7 +201,12 @@ describe("kube-prometheus-stack values", () => {
         expect(g.persistence.enabled).toBe(true);
         expect(g.persistence.annotations).toEqual({ "helm.sh/resource-policy": "keep" });
         expect(g.env.GF_PLUGINS_PREINSTALL_DISABLED).toBe("true");
-        expect(g.sidecar.dashboards).toMatchObject({ label: "grafana_dashboard", labelValue: "1", folderAnnotation: FOLDER_ANNOTATION, provider: { foldersFromFilesStructure: true } });
+        expect(g.sidecar.dashboards).toMatchObject({
+            label: "grafana_dashboard",
+            labelValue: "1",
+            folderAnnotation: FOLDER_ANNOTATION,
+            provider: { foldersFromFilesStructure: true },
+        });
         expect(g["grafana.ini"].dashboards.default_home_dashboard_path).toBe("/tmp/dashboards/A4CO Microservices/a4co-main.json");
         expect(g.sidecar.datasources.uid).toBe(DATASOURCE_UIDS.prometheus);
         // The admin password follows the Secret on a kept PVC: an init container resets it before Grafana starts.
@@ -180,11 +219,27 @@ describe("kube-prometheus-stack values", () => {
     it("replaces the chart's Watchdog and TargetDown with ours, so no alert exists twice", async () => {
         await build();
         const kps = values(RELEASES.kubePrometheusStack);
-        expect(kps.defaultRules.disabled).toEqual({ Watchdog: true, TargetDown: true, PrometheusRuleFailures: true, AlertmanagerFailedToSendAlerts: true });
-        const ours = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0].inputs.spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert)).filter(Boolean);
-        expect(ours).toEqual(expect.arrayContaining(["Watchdog", "TargetDown", "PrometheusRuleEvaluationFailures", "AlertmanagerNotificationsFailing"]));
+        expect(kps.defaultRules.disabled).toEqual({
+            Watchdog: true,
+            TargetDown: true,
+            PrometheusRuleFailures: true,
+            AlertmanagerFailedToSendAlerts: true,
+        });
+        const ours = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0]
+            .inputs.spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert))
+            .filter(Boolean);
+        expect(ours).toEqual(
+            expect.arrayContaining(["Watchdog", "TargetDown", "PrometheusRuleEvaluationFailures", "AlertmanagerNotificationsFailing"]),
+        );
         // Every name we alert on that the chart also ships (its default rules at 88.5.3) is disabled in the chart.
-        const chartAlerts = ["Watchdog", "TargetDown", "InfoInhibitor", "PrometheusRuleFailures", "AlertmanagerFailedToSendAlerts", "KubePodCrashLooping"];
+        const chartAlerts = [
+            "Watchdog",
+            "TargetDown",
+            "InfoInhibitor",
+            "PrometheusRuleFailures",
+            "AlertmanagerFailedToSendAlerts",
+            "KubePodCrashLooping",
+        ];
         for (const name of ours.filter((a: string) => chartAlerts.includes(a))) expect(kps.defaultRules.disabled[name]).toBe(true);
     });
 });
@@ -259,7 +314,9 @@ describe("NATS chart values", () => {
         const e = values(RELEASES.nats).promExporter;
         expect(e.patch).toEqual([{ op: "add", path: "/args/1", value: "-healthz" }]);
         expect(e.podMonitor.enabled).toBe(true);
-        expect(e.podMonitor.merge.spec.podMetricsEndpoints).toEqual([{ port: "prom-metrics", relabelings: [{ action: "replace", targetLabel: "job", replacement: JOBS.natsExporter }] }]);
+        expect(e.podMonitor.merge.spec.podMetricsEndpoints).toEqual([
+            { port: "prom-metrics", relabelings: [{ action: "replace", targetLabel: "job", replacement: JOBS.natsExporter }] },
+        ]);
     });
 });
 
@@ -310,7 +367,10 @@ describe("secrets and ordering", () => {
         const { stack } = await build({ alertReceiverKind: "slack" }, { alertReceiverUrl: RECEIVER_URL });
         const needles = [...generatedPasswords, RECEIVER_URL];
         for (const r of registered) {
-            expect({ resource: `${r.type}::${r.name}`, leaks: plaintextOccurrences(r.inputs, needles) }).toEqual({ resource: `${r.type}::${r.name}`, leaks: [] });
+            expect({ resource: `${r.type}::${r.name}`, leaks: plaintextOccurrences(r.inputs, needles) }).toEqual({
+                resource: `${r.type}::${r.name}`,
+                leaks: [],
+            });
         }
         for (const r of allOf(RELEASE)) {
             const text = JSON.stringify(unwrapSecret(r.inputs.values));
@@ -325,9 +385,14 @@ describe("secrets and ordering", () => {
 
     it("creates the namespace and Secrets before the releases, and the CRDs before everything that needs them", async () => {
         const { children } = await build({ alertReceiverKind: "webhook" }, { alertReceiverUrl: RECEIVER_URL });
-        const deps = (name: string) => ((children.find((c) => c.name === name)?.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name);
+        const deps = (name: string) =>
+            ((children.find((c) => c.name === name)?.opts.dependsOn ?? []) as pulumi.Resource[]).map(
+                (r) => (r as unknown as { __name: string }).__name,
+            );
         expect(deps("prod-crds")).toEqual(["prod-namespace"]);
-        expect(deps("prod-kube-prometheus-stack")).toEqual(expect.arrayContaining(["prod-namespace", "prod-crds", "prod-grafana-admin", "prod-alertmanager-receiver"]));
+        expect(deps("prod-kube-prometheus-stack")).toEqual(
+            expect.arrayContaining(["prod-namespace", "prod-crds", "prod-grafana-admin", "prod-alertmanager-receiver"]),
+        );
         expect(deps("prod-loki-stack")).toEqual(expect.arrayContaining(["prod-namespace", "prod-crds", "prod-loki-config"]));
         expect(deps("prod-nats")).toEqual(expect.arrayContaining(["prod-namespace", "prod-crds"]));
         expect(deps("prod-rules")).toEqual(expect.arrayContaining(["prod-crds", "prod-kube-prometheus-stack"]));
@@ -337,7 +402,10 @@ describe("secrets and ordering", () => {
     it("parents every child to the component and keeps data (namespace) unless the user opts out", async () => {
         const { children } = await build();
         const own = children.filter((c) => c.type !== "a4co:observability:KubernetesStack");
-        const created = registered.filter((r) => r.type !== "a4co:observability:KubernetesStack").map((r) => `${r.type}::${r.name}`).sort();
+        const created = registered
+            .filter((r) => r.type !== "a4co:observability:KubernetesStack")
+            .map((r) => `${r.type}::${r.name}`)
+            .sort();
         expect(own.map((c) => `${c.type}::${c.name}`).sort()).toEqual(created);
         for (const c of own) expect(c.name).toMatch(/^prod-/);
         expect(children.find((c) => c.name === "prod-namespace")?.opts.retainOnDelete).toBe(true);
@@ -367,7 +435,9 @@ describe("monitoring content on Kubernetes", () => {
         expect(kps.prometheus.serviceMonitor.relabelings[0].replacement).toBe(JOBS.prometheus);
         expect(kps.alertmanager.serviceMonitor.relabelings[0].replacement).toBe(JOBS.alertmanager);
         expect(kps.grafana.serviceMonitor.relabelings[0].replacement).toBe(JOBS.grafana);
-        const sm = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find((m) => m.inputs.metadata.name === K8S_NAMES.servicesMonitor)!.inputs;
+        const sm = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find(
+            (m) => m.inputs.metadata.name === K8S_NAMES.servicesMonitor,
+        )!.inputs;
         expect(sm.spec.selector).toEqual({ matchLabels: { "a4co.io/scrape": "true" } });
         expect(sm.spec.endpoints[0].relabelings[0]).toEqual({ action: "replace", targetLabel: "job", replacement: JOBS.services });
     });
@@ -414,10 +484,12 @@ describe("bad prod configuration", () => {
 
     it("rejects a node count whose per-node agents overflow the tier's memory", () => {
         const { config, sizing } = base();
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 60 } }, sizing)).toThrow(/'kubernetes.nodeCount' is 60: per-node agents push the stack/);
+        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 60 } }, sizing)).toThrow(
+            /'kubernetes.nodeCount' is 60: per-node agents push the stack/,
+        );
     });
 
-    it("fails before any resource is registered", async () => {
+    it("fails before any resource is registered", () => {
         setStackConfig("prod", { kubernetes: { namespace: "observability", nodeCount: 2 } });
         const config = loadStackConfig();
         expect(() => new KubernetesStack("bad", { config, sizing: sizeTier("prod"), content: buildMonitoringContent(config) })).toThrow(/nodeCount/);
