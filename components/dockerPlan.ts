@@ -60,7 +60,7 @@ export const STOP_GRACE_SECONDS: Readonly<Record<DockerService, number>> = {
     prometheus: 120,
     // Writes its silences and notification log snapshots.
     alertmanager: 30,
-    // Flushes in-memory chunks of the ingester to the filesystem store.
+    // Leaves its ring and closes the ingester's WAL and TSDB index cleanly (chunks are replayed from the WAL).
     loki: 120,
     // Saves its positions file.
     promtail: 15,
@@ -83,14 +83,17 @@ const wgetCheck = (url: string): docker.types.input.ContainerHealthcheck => ({
     ...HEALTHCHECK_TIMING,
 });
 
-/** Host part of the URLs users open: the bind address, or localhost when the stack listens on every interface. */
-export function publishedHost(bindAddress: string): string {
-    return bindAddress === "0.0.0.0" ? "localhost" : bindAddress;
+/**
+ * Host part of the URLs users and notifications open: `externalHost` when set, else the bind address, or localhost
+ * when the stack listens on every interface (0.0.0.0 is no address a browser opens).
+ */
+export function publishedHost(config: Pick<StackConfig, "bindAddress" | "externalHost">): string {
+    return config.externalHost ?? (config.bindAddress === "0.0.0.0" ? "localhost" : config.bindAddress);
 }
 
-/** The URL a published port is reached at from the Docker host. */
-export function publishedUrl(scheme: string, bindAddress: string, port: number): string {
-    return `${scheme}://${publishedHost(bindAddress)}:${port}`;
+/** The URL a published port is reached at. */
+export function publishedUrl(scheme: string, config: Pick<StackConfig, "bindAddress" | "externalHost">, port: number): string {
+    return `${scheme}://${publishedHost(config)}:${port}`;
 }
 
 /**
@@ -158,7 +161,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
         command: alertmanagerArgs({
             configFile: CONTAINER_PATHS.alertmanagerConfig,
             dataDir: CONTAINER_PATHS.alertmanagerData,
-            externalUrl: publishedUrl("http", bind, config.ports.alertmanager),
+            externalUrl: publishedUrl("http", config, config.ports.alertmanager),
         }),
         uploads: alertmanagerUploads,
         volumes: [{ volumeName: volumes.alertmanager, containerPath: CONTAINER_PATHS.alertmanagerData }],
@@ -175,7 +178,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
                 dataDir: CONTAINER_PATHS.prometheusData,
                 retentionTime: config.prometheusRetention,
                 retentionSize: sizing.prometheusRetentionSize,
-                externalUrl: publishedUrl("http", bind, config.ports.prometheus),
+                externalUrl: publishedUrl("http", config, config.ports.prometheus),
             }),
             uploads: [{ file: CONTAINER_PATHS.prometheusConfig, content: files.prometheus }, ...files.rules.map((r) => ({ file: r.file, content: r.content }))],
             volumes: [{ volumeName: volumes.prometheus, containerPath: CONTAINER_PATHS.prometheusData }],
@@ -248,7 +251,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
                 adminUser: GRAFANA_ADMIN_USER,
                 adminPasswordFile: CONTAINER_PATHS.grafanaAdminPassword,
                 homeDashboardPath: `${CONTAINER_PATHS.grafanaDashboards}/${inputs.homeDashboardFile}`,
-                rootUrl: publishedUrl("http", bind, config.ports.grafana),
+                rootUrl: publishedUrl("http", config, config.ports.grafana),
             }),
             uploads: [
                 { file: CONTAINER_PATHS.grafanaAdminPassword, content: inputs.grafanaAdminPassword },

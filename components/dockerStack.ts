@@ -138,7 +138,7 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
             c.ports.apply((ports) => {
                 const port = (ports ?? []).find((p) => p.internal === internal);
                 if (port?.external === undefined) throw new Error(`port ${internal} is not published`);
-                return `${scheme}://${publishedHost(port.ip ?? bind)}:${port.external}`;
+                return `${scheme}://${publishedHost({ bindAddress: port.ip ?? bind, externalHost: config.externalHost })}:${port.external}`;
             });
         this.grafanaUrl = published(grafana, DOCKER_SERVICES.grafana.port, "http");
         this.prometheusUrl = published(prometheus, DOCKER_SERVICES.prometheus.port, "http");

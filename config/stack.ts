@@ -134,6 +134,11 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
         problems.push(`'bindAddress' is ${show(bindAddress)}: use an IPv4 address such as 127.0.0.1 (0.0.0.0 exposes the stack to your network).`);
     }
 
+    const externalHost = get("externalHost");
+    if (externalHost !== undefined && (typeof externalHost !== "string" || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(externalHost))) {
+        problems.push(`'externalHost' is ${show(externalHost)}: use the host name or IP address others reach this machine at, e.g. devbox.example.com (no scheme, no port).`);
+    }
+
     // Ports: partial overrides of the defaults; each in range, none used twice.
     const portOverrides = objectOf("ports") ?? {};
     const ports = { ...CONFIG_DEFAULTS.ports } as Record<keyof PortsConfig, number>;
@@ -309,6 +314,7 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
         logLevel,
         logCollector,
         bindAddress,
+        externalHost: externalHost as string | undefined,
         ports,
         prometheusRetention,
         lokiRetention,
@@ -332,13 +338,34 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
 
 /** Scalar keys read with `config.get`; object and list keys read with `config.getObject`. */
 const SCALAR_KEYS = [
-    "platform", "tier", "logLevel", "logCollector", "bindAddress", "prometheusRetention", "lokiRetention",
+    "platform", "tier", "logLevel", "logCollector", "bindAddress", "externalHost", "prometheusRetention", "lokiRetention",
     "alertReceiverKind", "alertSlackChannel", "traceUrl", "runbookBaseUrl", "retainData",
 ] as const;
 const STRUCTURED_KEYS = ["ports", "natsUsers", "natsAppSubjects", "scrapeTargets", "kubernetes", "docker"] as const;
 
+/** Every key the stack reads: anything else under the project's namespace is a typo or a missing `--path`. */
+export const KNOWN_KEYS: readonly string[] = [...SCALAR_KEYS, ...STRUCTURED_KEYS, "alertReceiverUrl"];
+
+/**
+ * Problems with keys the stack does not read, e.g. `ports.grafana` set without `--path` (a key named "ports.grafana"
+ * that nothing reads, so the port would silently stay 3000). `keys` are the stack's config keys without the project prefix.
+ */
+export function unknownKeyProblems(keys: readonly string[]): string[] {
+    return keys
+        .filter((key) => !KNOWN_KEYS.includes(key))
+        .map((key) => {
+            const [head] = key.split(".");
+            return KNOWN_KEYS.includes(head)
+                ? `'${key}' is set as a key of its own: set object fields with --path (pulumi config rm ${key}; pulumi config set --path ${key} <value>).`
+                : `'${key}' is not a setting of this stack: remove it (pulumi config rm ${key}) or use one of ${KNOWN_KEYS.join(", ")}.`;
+        });
+}
+
 /** The only reader of `pulumi.Config` in the program. */
 export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): StackConfig {
+    const prefix = `${config.name}:`;
+    const unknown = unknownKeyProblems(Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    if (unknown.length > 0) throw new StackConfigError(unknown);
     const raw: Record<string, unknown> = {};
     for (const key of SCALAR_KEYS) {
         const value = config.get(key);

@@ -97,6 +97,11 @@ export interface StackConfig {
     readonly logCollector: LogCollector;
     /** Host address ports are published on (Docker). Defaults to 127.0.0.1. */
     readonly bindAddress: string;
+    /**
+     * Host name in the URLs users and notifications open (alert links, Grafana's root URL, the stack outputs). Unset:
+     * the bind address, or `localhost` when the stack listens on every interface.
+     */
+    readonly externalHost?: string;
     readonly ports: PortsConfig;
     /** Prometheus retention time, a Prometheus duration such as `30d`. */
     readonly prometheusRetention: string;

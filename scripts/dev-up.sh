@@ -39,24 +39,42 @@ unset PULUMI_CONFIG_PASSPHRASE
 pulumi login "$PULUMI_BACKEND_URL" >/dev/null
 pulumi stack select dev --create --secrets-provider passphrase >/dev/null
 
-# Engine facts the stack needs, set once unless the user set them: the socket the log collector mounts (a path on
-# the engine's own host: a rootless engine's is its DOCKER_HOST path, the VM-based engines' is the standard one), and
-# whether the engine enforces swap limits (without swap accounting it stores memory-swap as -1).
-set_engine_fact() {
-    local key="$1" value="$2"
-    if ! pulumi config get --path "$key" --stack dev >/dev/null 2>&1; then
-        pulumi config set --path "$key" "$value" --stack dev
-        echo "dev-up: set $key = $value for this engine (pulumi config set --path $key ... to change it)"
+# Engine facts the stack needs: the socket the log collector mounts (a path on the engine's own host: a rootless
+# engine's is its DOCKER_HOST path; the VM-based engines' is the standard one) and whether the engine enforces swap
+# limits (without swap accounting it stores memory-swap as -1). They follow the engine on every run: a value this
+# script set earlier (remembered in $state_dir/engine-facts) is updated when the engine changes; a value you set
+# yourself is left alone.
+facts="$state_dir/engine-facts"
+touch "$facts"
+follow_engine() {
+    local key="$1" detected="$2" default="$3" current last
+    current="$(pulumi config get --path "$key" --stack dev 2>/dev/null || true)"
+    last="$(sed -n "s|^$key=||p" "$facts")"
+    if [ -n "$current" ] && [ "$current" != "$last" ]; then
+        echo "dev-up: $key = $current (set by you; this engine suggests $detected)"
+        return
     fi
+    if [ "$detected" = "$default" ]; then
+        [ -z "$current" ] || pulumi config rm --path "$key" --stack dev
+    elif [ "$current" != "$detected" ]; then
+        pulumi config set --path "$key" "$detected" --stack dev
+    fi
+    sed -i.bak "/^$key=/d" "$facts" && rm -f "$facts.bak"
+    [ "$detected" = "$default" ] || echo "$key=$detected" >>"$facts"
+    echo "dev-up: $key = $detected (detected from the engine)"
 }
-if docker info --format '{{json .SecurityOptions}}' 2>/dev/null | grep -q 'rootless'; then
-    case "${DOCKER_HOST:-}" in
-        unix://*) set_engine_fact docker.socket "${DOCKER_HOST#unix://}" ;;
-    esac
-fi
-if [ "$(docker info --format '{{.SwapLimit}}' 2>/dev/null)" = "false" ]; then
-    set_engine_fact docker.swapLimit false
-fi
+socket=/var/run/docker.sock
+security="$(docker info --format '{{json .SecurityOptions}}' 2>/dev/null || true)"
+case "$security" in
+    *rootless*)
+        case "${DOCKER_HOST:-}" in
+            unix://*) socket="${DOCKER_HOST#unix://}" ;;
+        esac
+        ;;
+esac
+follow_engine docker.socket "$socket" /var/run/docker.sock
+swap_limit="$(docker info --format '{{.SwapLimit}}' 2>/dev/null || echo true)"
+follow_engine docker.swapLimit "$swap_limit" true
 
 pulumi up --stack dev "$@"
 echo

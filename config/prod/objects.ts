@@ -89,7 +89,14 @@ export const servicesServiceMonitorManifest = (namespace: string) => ({
                 port: SERVICE_METRICS_PORT,
                 relabelings: [
                     ...jobRelabel(JOBS.services),
-                    { action: "replace", sourceLabels: ["__meta_kubernetes_service_label_app_kubernetes_io_name"], targetLabel: "service" },
+                    // `(.+)`: a Service without app.kubernetes.io/name keeps the operator's `service` label (its
+                    // name) instead of losing it, so dashboards' service=~".+" still count it.
+                    {
+                        action: "replace",
+                        sourceLabels: ["__meta_kubernetes_service_label_app_kubernetes_io_name"],
+                        regex: "(.+)",
+                        targetLabel: "service",
+                    },
                 ],
             },
         ],

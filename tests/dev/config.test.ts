@@ -131,6 +131,9 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string[], Record<string, st
     ["Docker socket not a path", { docker: { socket: "docker.sock" } }, ["'docker.socket' is 'docker.sock'", "/var/run/docker.sock"]],
     ["swap limit not a boolean", { docker: { swapLimit: "no" } }, ["'docker.swapLimit' is 'no'", "SwapLimit"]],
     ["unknown Docker setting", { docker: { host: "tcp://x:2375" } }, ["'docker.host' is not a known setting", "socket, swapLimit"]],
+    ["external host with a scheme", { externalHost: "http://devbox" }, ["'externalHost' is 'http://devbox'", "no scheme, no port"]],
+    ["object field set without --path", { "ports.grafana": "3300" }, ["'ports.grafana' is set as a key of its own", "pulumi config set --path ports.grafana"]],
+    ["a key the stack does not read", { grafanaPassword: "x" }, ["'grafanaPassword' is not a setting of this stack", "pulumi config rm grafanaPassword"]],
 ];
 
 describe("bad stack config", () => {

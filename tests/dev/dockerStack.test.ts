@@ -281,6 +281,10 @@ describe("DockerStack", () => {
         // 0.0.0.0 is where it listens, not an address a browser opens.
         expect(container("prometheus").command).toContain("--web.external-url=http://localhost:9090");
         expect(container("grafana").envs).toContain("GF_SERVER_ROOT_URL=http://localhost:3000");
+        // Shared with others: links in Slack must open this machine, not the reader's own.
+        const { stack } = await build({ bindAddress: "0.0.0.0", externalHost: "devbox.example.com" });
+        expect(container("alertmanager").command).toContain("--web.external-url=http://devbox.example.com:9093");
+        expect(await promiseOf(stack.grafanaUrl)).toBe("http://devbox.example.com:3000");
     });
 
     it("mounts the engine's socket the config names (rootless engines have their own)", async () => {

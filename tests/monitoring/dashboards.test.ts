@@ -8,6 +8,8 @@ import { dashboards, MAIN_DASHBOARD_UID } from "../../config/monitoring/dashboar
 import { ALL_VALUE } from "../../config/monitoring/dashboards/common";
 import { sizeTier } from "../../config/tiers";
 import { buildMonitoringContent } from "../../components/monitoringContent";
+import { DOCKER_SERVICES } from "../../components/dockerServices";
+import { STACK_LOG_SERVICES } from "../../config/monitoring/dashboards/main";
 import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
 import { renderRuleFile } from "../../config/monitoring/rules";
 import { LOG_LABELS } from "../../config/logLabels";
@@ -205,6 +207,13 @@ describe("LogQL for every value a variable can take", () => {
         expect(selectorHasNonEmptyMatcher('{service=~".*"} |= ""')).toBe(false);
         expect(selectorHasNonEmptyMatcher('{service=~".+"} |= ""')).toBe(true);
         expect(selectorHasNonEmptyMatcher('{level="error", service=~".*"}')).toBe(true);
+    });
+});
+
+describe("Application logs", () => {
+    it("leave out every container of the dev stack, by its service label", () => {
+        for (const { alias } of Object.values(DOCKER_SERVICES)) expect(STACK_LOG_SERVICES).toContain(alias);
+        expect(LOGQL.map((q) => q.expr)).toContain(`{service=~"$service", service!~"${STACK_LOG_SERVICES.join("|")}"} |= ""`);
     });
 });
 

@@ -24,6 +24,7 @@ import type { StackConfig } from "../../config/types";
 import { CHARTS, VERSIONS } from "../../config/versions";
 import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../support/leaks";
 import { allOf, generatedPasswords, installMocks, promiseOf, registered } from "../support/mocks";
+import { applyRelabelings } from "./relabel";
 import { setStackConfig } from "../support/stackConfig";
 import { VERIFIED_CHART_KEYS } from "./chartKeys";
 
@@ -440,6 +441,11 @@ describe("monitoring content on Kubernetes", () => {
         )!.inputs;
         expect(sm.spec.selector).toEqual({ matchLabels: { "a4co.io/scrape": "true" } });
         expect(sm.spec.endpoints[0].relabelings[0]).toEqual({ action: "replace", targetLabel: "job", replacement: JOBS.services });
+        // Every scraped service carries a `service` label: its app.kubernetes.io/name, else the Service's name.
+        const target = (appName: string) =>
+            applyRelabelings({ job: "orders-svc", service: "orders-svc", __meta_kubernetes_service_label_app_kubernetes_io_name: appName }, sm.spec.endpoints[0].relabelings);
+        expect(target("orders")).toMatchObject({ job: JOBS.services, service: "orders" });
+        expect(target("")).toMatchObject({ job: JOBS.services, service: "orders-svc" });
     });
 });
 

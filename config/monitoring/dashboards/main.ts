@@ -4,6 +4,12 @@ import { LOG_LABELS } from "../../logLabels";
 import { SEL } from "../rules";
 import { baseDashboard, labelVariable, logsPanel, promQuery, row, statPanel, timeSeries } from "./common";
 
+/**
+ * `service` log-label values of the observability stack's own containers: "All" in the application log panel means
+ * the platform's services, not Prometheus, Loki (which would log every refresh of the panel back into it) and friends.
+ */
+export const STACK_LOG_SERVICES = ["prometheus", "alertmanager", "loki", "promtail", "alloy", "grafana", "nats", "nats-exporter"] as const;
+
 export const MAIN_DASHBOARD_UID = "a4co-main";
 
 const S = `${SEL.services}, service=~"$service"`;
@@ -47,6 +53,12 @@ export function mainDashboard(): dashboard.Dashboard {
             ]),
         )
         .withRow(row("Logs"))
-        .withPanel(logsPanel("Application logs", `{${LOG_LABELS.service}=~"$service"} |= ""`, "Logs of the selected services, newest first."))
+        .withPanel(
+            logsPanel(
+                "Application logs",
+                `{${LOG_LABELS.service}=~"$service", ${LOG_LABELS.service}!~"${STACK_LOG_SERVICES.join("|")}"} |= ""`,
+                "Logs of the selected services, newest first (the observability stack's own logs are on Explore).",
+            ),
+        )
         .build();
 }
