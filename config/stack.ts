@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseGoDuration, parsePrometheusDuration } from "./duration";
 import {
     ALERT_RECEIVER_KINDS,
-    AlertReceiverKind,
     LOG_COLLECTORS,
     LOG_LEVELS,
     NATS_ROLES,
@@ -225,7 +224,7 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
             );
         } else {
             alertReceiver = {
-                kind: receiverKind as Exclude<AlertReceiverKind, "none">,
+                kind: receiverKind,
                 url: pulumi.secret(alertReceiverUrl),
                 slackChannel: typeof slackChannel === "string" ? slackChannel : undefined,
             };

@@ -162,12 +162,12 @@ describe("bad stack config", () => {
         }
     });
 
-    it("fails the program before any resource is registered", async () => {
+    it("fails the program before any resource is registered", () => {
         setStackConfig("dev", { natsUsers: [{ name: "ops", role: "root" }] });
         let error: unknown;
         jest.isolateModules(() => {
             try {
-                require("../../index");
+                jest.requireActual("../../index");
             } catch (e) {
                 error = e;
             }

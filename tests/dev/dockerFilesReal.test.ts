@@ -26,7 +26,7 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
     // installMocks empties the registry before each test: keep the containers registered in beforeAll.
     const containers = new Map<string, Record<string, unknown>>();
 
-    async function uploads(service: string): Promise<Record<string, string>> {
+    function uploads(service: string): Record<string, string> {
         const inputs = containers.get(`dev-${service}`);
         if (inputs === undefined) throw new Error(`no container dev-${service}`);
         const list = unwrapSecret<{ file: string; content: unknown }[]>(inputs.uploads);
@@ -41,8 +41,8 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
         for (const r of allOf("docker:index/container:Container")) containers.set(r.name, r.inputs);
     });
 
-    it("nats.conf passes nats-server -t", async () => {
-        const conf = (await uploads("nats"))[CONTAINER_PATHS.natsConfig];
+    it("nats.conf passes nats-server -t", () => {
+        const conf = uploads("nats")[CONTAINER_PATHS.natsConfig];
         const doc = JSON.parse(conf);
         // The JetStream directory lives on the container's volume; point it at a scratch directory here.
         doc.jetstream.store_dir = path.join(tmp, "js");
@@ -54,8 +54,8 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
         expect(conf).toMatch(/"password": "\$2[aby]\$/);
     });
 
-    it("prometheus.yml and its rule files pass promtool check config", async () => {
-        const files = await uploads("prometheus");
+    it("prometheus.yml and its rule files pass promtool check config", () => {
+        const files = uploads("prometheus");
         const rulesDir = path.join(tmp, "rules");
         fs.mkdirSync(rulesDir, { recursive: true });
         for (const [file, content] of Object.entries(files)) {
@@ -72,8 +72,8 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
         expect(r.status).toBe(0);
     });
 
-    it("alertmanager.yml with the Slack receiver passes amtool check-config", async () => {
-        const files = await uploads("alertmanager");
+    it("alertmanager.yml with the Slack receiver passes amtool check-config", () => {
+        const files = uploads("alertmanager");
         const file = path.join(tmp, "alertmanager.yml");
         fs.writeFileSync(file, files[CONTAINER_PATHS.alertmanagerConfig]);
         const r = runTool("amtool", ["check-config", file]);

@@ -33,7 +33,7 @@ async function build(overrides: Record<string, unknown> = {}, secrets: Record<st
     const config = loadStackConfig();
     const children: Built["children"] = [];
     const record: pulumi.ResourceTransformation = (a) => {
-        children.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions });
+        children.push({ type: a.type, name: a.name, opts: a.opts });
         return undefined;
     };
     const stack = new DockerStack(

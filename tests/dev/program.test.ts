@@ -23,7 +23,7 @@ describe("the program (index.ts) on the dev stack", () => {
         setStackConfig("dev");
         let program: Record<string, pulumi.Output<unknown>> = {};
         jest.isolateModules(() => {
-            program = require("../../index");
+            program = jest.requireActual<Record<string, pulumi.Output<unknown>>>("../../index");
         });
         expect(Object.keys(program).sort()).toEqual(CONTRACT);
         for (const key of CONTRACT) await promiseOf(program[key]);
@@ -52,7 +52,7 @@ describe("the program (index.ts) on the prod stack", () => {
         setStackConfig("prod");
         let program: Record<string, pulumi.Output<unknown>> = {};
         jest.isolateModules(() => {
-            program = require("../../index");
+            program = jest.requireActual<Record<string, pulumi.Output<unknown>>>("../../index");
         });
         expect(Object.keys(program).sort()).toEqual(CONTRACT);
         for (const key of CONTRACT) await promiseOf(program[key]);
