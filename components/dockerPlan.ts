@@ -180,7 +180,10 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
                 retentionSize: sizing.prometheusRetentionSize,
                 externalUrl: publishedUrl("http", config, config.ports.prometheus),
             }),
-            uploads: [{ file: CONTAINER_PATHS.prometheusConfig, content: files.prometheus }, ...files.rules.map((r) => ({ file: r.file, content: r.content }))],
+            uploads: [
+                { file: CONTAINER_PATHS.prometheusConfig, content: files.prometheus },
+                ...files.rules.map((r) => ({ file: r.file, content: r.content })),
+            ],
             volumes: [{ volumeName: volumes.prometheus, containerPath: CONTAINER_PATHS.prometheusData }],
             ports: [port(DOCKER_SERVICES.prometheus.port, config.ports.prometheus)],
             healthcheck: wgetCheck(`http://127.0.0.1:${DOCKER_SERVICES.prometheus.port}/-/ready`),

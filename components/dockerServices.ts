@@ -75,8 +75,7 @@ export const DATA_VOLUMES: Readonly<Record<StoredService, string>> = {
 export const containerName = (service: DockerService): string => `${DOCKER_PREFIX}-${DOCKER_SERVICES[service].alias}`;
 export const volumeName = (service: string): string => `${DOCKER_PREFIX}-${service}-data`;
 
-const internalAddress = (service: DockerService): string =>
-    `${DOCKER_SERVICES[service].alias}:${DOCKER_SERVICES[service].port}`;
+const internalAddress = (service: DockerService): string => `${DOCKER_SERVICES[service].alias}:${DOCKER_SERVICES[service].port}`;
 
 /**
  * Every non-secret config file of the dev stack, rendered from the stack config, the tier and the monitoring

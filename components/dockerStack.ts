@@ -67,11 +67,7 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
         const credentials = new StackCredentials(`${name}-credentials`, { natsUsers: config.natsUsers }, { parent: this });
         const bind = config.bindAddress;
 
-        const network = new docker.Network(
-            `${name}-network`,
-            { name: `${DOCKER_PREFIX}-observability`, driver: "bridge" },
-            { parent: this },
-        );
+        const network = new docker.Network(`${name}-network`, { name: `${DOCKER_PREFIX}-observability`, driver: "bridge" }, { parent: this });
 
         const volumes = {} as Record<StoredService, docker.Volume>;
         for (const service of Object.keys(DATA_VOLUMES) as StoredService[]) {
@@ -104,9 +100,13 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
             throw new pulumi.ResourceError(`home dashboard ${content.homeDashboardFileName} is not among the dashboards`, this);
         }
         // NATS: config with bcrypt hashes only.
-        const natsConfig = pulumi
-            .all(credentials.natsUsers.map((u) => u.bcryptHash))
-            .apply((hashes) => renderDockerNatsConfig(config, sizing, credentials.natsUsers.map((u, i) => ({ ...u.spec, bcryptHash: hashes[i] }))));
+        const natsConfig = pulumi.all(credentials.natsUsers.map((u) => u.bcryptHash)).apply((hashes) =>
+            renderDockerNatsConfig(
+                config,
+                sizing,
+                credentials.natsUsers.map((u, i) => ({ ...u.spec, bcryptHash: hashes[i] })),
+            ),
+        );
         const plan = dockerContainerPlan({
             config,
             sizing,

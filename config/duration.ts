@@ -3,7 +3,7 @@
  * is not a duration in that grammar.
  */
 
-const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Go's `time.ParseDuration` grammar (Loki): e.g. `744h`, `1h30m`, `1.5h`; no days. */
 export function parseGoDuration(text: string): number | undefined {

@@ -135,7 +135,9 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
 
     const externalHost = get("externalHost");
     if (externalHost !== undefined && (typeof externalHost !== "string" || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(externalHost))) {
-        problems.push(`'externalHost' is ${show(externalHost)}: use the host name or IP address others reach this machine at, e.g. devbox.example.com (no scheme, no port).`);
+        problems.push(
+            `'externalHost' is ${show(externalHost)}: use the host name or IP address others reach this machine at, e.g. devbox.example.com (no scheme, no port).`,
+        );
     }
 
     // Ports: partial overrides of the defaults; each in range, none used twice.
@@ -197,14 +199,18 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
         natsUsers.push({ name, role: role as NatsUserSpec["role"] });
     });
     if (rawUsers.length === 0) {
-        problems.push(`'natsUsers' is empty: NATS refuses anonymous clients, so define at least one user (e.g. {name: microservice, role: service}).`);
+        problems.push(
+            `'natsUsers' is empty: NATS refuses anonymous clients, so define at least one user (e.g. {name: microservice, role: service}).`,
+        );
     }
 
     const rawSubjects = arrayOf("natsAppSubjects") ?? [...CONFIG_DEFAULTS.natsAppSubjects];
     const natsAppSubjects: string[] = [];
     rawSubjects.forEach((s, i) => {
         if (typeof s !== "string" || !NATS_SUBJECT.test(s)) {
-            problems.push(`'natsAppSubjects[${i}]' is ${show(s)}: use a NATS subject such as events.> or orders.*.created ('>' only as the last token).`);
+            problems.push(
+                `'natsAppSubjects[${i}]' is ${show(s)}: use a NATS subject such as events.> or orders.*.created ('>' only as the last token).`,
+            );
         } else {
             natsAppSubjects.push(s);
         }
@@ -245,7 +251,9 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
             return;
         }
         if (typeof address !== "string" || !HOST_PORT.test(address) || Number(address.split(":")[1]) > 65535) {
-            problems.push(`'scrapeTargets[${i}].address' is ${show(address)}: use host:port, e.g. host.docker.internal:8080 for a process on your machine.`);
+            problems.push(
+                `'scrapeTargets[${i}].address' is ${show(address)}: use host:port, e.g. host.docker.internal:8080 for a process on your machine.`,
+            );
             return;
         }
         if (typeof metricsPath !== "string" || !metricsPath.startsWith("/")) {
@@ -337,8 +345,19 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
 
 /** Scalar keys read with `config.get`; object and list keys read with `config.getObject`. */
 const SCALAR_KEYS = [
-    "platform", "tier", "logLevel", "logCollector", "bindAddress", "externalHost", "prometheusRetention", "lokiRetention",
-    "alertReceiverKind", "alertSlackChannel", "traceUrl", "runbookBaseUrl", "retainData",
+    "platform",
+    "tier",
+    "logLevel",
+    "logCollector",
+    "bindAddress",
+    "externalHost",
+    "prometheusRetention",
+    "lokiRetention",
+    "alertReceiverKind",
+    "alertSlackChannel",
+    "traceUrl",
+    "runbookBaseUrl",
+    "retainData",
 ] as const;
 const STRUCTURED_KEYS = ["ports", "natsUsers", "natsAppSubjects", "scrapeTargets", "kubernetes", "docker"] as const;
 
@@ -363,7 +382,11 @@ export function unknownKeyProblems(keys: readonly string[]): string[] {
 /** The only reader of `pulumi.Config` in the program. */
 export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): StackConfig {
     const prefix = `${config.name}:`;
-    const unknown = unknownKeyProblems(Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    const unknown = unknownKeyProblems(
+        Object.keys(pulumi.runtime.allConfig())
+            .filter((k) => k.startsWith(prefix))
+            .map((k) => k.slice(prefix.length)),
+    );
     if (unknown.length > 0) throw new StackConfigError(unknown);
     const raw: Record<string, unknown> = {};
     for (const key of SCALAR_KEYS) {
@@ -375,7 +398,9 @@ export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): St
         try {
             value = config.getObject(key);
         } catch {
-            throw new StackConfigError([`'${key}' is not valid JSON/YAML: set it with pulumi config set --path ${key}... or fix Pulumi.<stack>.yaml.`]);
+            throw new StackConfigError([
+                `'${key}' is not valid JSON/YAML: set it with pulumi config set --path ${key}... or fix Pulumi.<stack>.yaml.`,
+            ]);
         }
         if (value !== undefined) raw[key] = value;
     }

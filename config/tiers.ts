@@ -13,15 +13,7 @@ export const TIER_HARDWARE: Readonly<Record<TierName, TierHardware>> = {
 };
 
 /** Services of the stack that get a CPU/memory budget. */
-export const SIZED_SERVICES = [
-    "prometheus",
-    "alertmanager",
-    "loki",
-    "logCollector",
-    "grafana",
-    "nats",
-    "natsExporter",
-] as const;
+export const SIZED_SERVICES = ["prometheus", "alertmanager", "loki", "logCollector", "grafana", "nats", "natsExporter"] as const;
 export type SizedService = (typeof SIZED_SERVICES)[number];
 
 /** Services with persistent data. */
@@ -106,9 +98,7 @@ export function sizeTier(tier: TierName): TierSizing {
         ]),
     ) as Record<SizedService, ServiceSize>;
     const diskMb = hw.diskGb * 1024;
-    const storageMb = Object.fromEntries(
-        STORED_SERVICES.map((s) => [s, Math.floor(diskMb * DISK_SHARE[s])]),
-    ) as Record<StoredService, number>;
+    const storageMb = Object.fromEntries(STORED_SERVICES.map((s) => [s, Math.floor(diskMb * DISK_SHARE[s])])) as Record<StoredService, number>;
     // Loki's bound on disk is time-based (retention) and best-effort: these limits cap how fast it can fill.
     const lokiRate = Math.max(2, Math.round(storageMb.loki / 1024));
     return {

@@ -22,12 +22,14 @@ export const VERSIONS = {
         tag: "v0.34.0",
         goModule: "github.com/prometheus/alertmanager",
         goVersion: "v0.34.0",
-        confirmed: "kube-prometheus-stack 88.5.3 values.yaml alertmanager.alertmanagerSpec.image.tag v0.34.0 (helm-charts@cf408a290); module v0.34.0 on the Go proxy",
+        confirmed:
+            "kube-prometheus-stack 88.5.3 values.yaml alertmanager.alertmanagerSpec.image.tag v0.34.0 (helm-charts@cf408a290); module v0.34.0 on the Go proxy",
     },
     grafana: {
         image: "grafana/grafana",
         tag: "13.2.0",
-        confirmed: "appVersion of the grafana chart 12.11.1 that kube-prometheus-stack 88.5.3 depends on (grafana-community/helm-charts@3386a115, 2026-08-20)",
+        confirmed:
+            "appVersion of the grafana chart 12.11.1 that kube-prometheus-stack 88.5.3 depends on (grafana-community/helm-charts@3386a115, 2026-08-20)",
     },
     loki: {
         image: "grafana/loki",
@@ -39,7 +41,8 @@ export const VERSIONS = {
     promtail: {
         image: "grafana/promtail",
         tag: "3.6.11",
-        confirmed: "last release whose workflow builds the promtail image (grafana/loki release-3.6.x .github/release-workflows.jsonnet); Promtail is end of life since 2026-03-02",
+        confirmed:
+            "last release whose workflow builds the promtail image (grafana/loki release-3.6.x .github/release-workflows.jsonnet); Promtail is end of life since 2026-03-02",
     },
     alloy: {
         image: "grafana/alloy",
@@ -93,7 +96,8 @@ export const CHARTS = {
         chart: "prometheus-operator-crds",
         version: "31.0.1",
         repo: "https://prometheus-community.github.io/helm-charts",
-        confirmed: "charts/prometheus-operator-crds/Chart.yaml 31.0.1, appVersion v0.93.1 = kube-prometheus-stack 88.5.3's operator (helm-charts@cf408a290)",
+        confirmed:
+            "charts/prometheus-operator-crds/Chart.yaml 31.0.1, appVersion v0.93.1 = kube-prometheus-stack 88.5.3's operator (helm-charts@cf408a290)",
     },
     kubePrometheusStack: {
         chart: "kube-prometheus-stack",

@@ -72,7 +72,10 @@ function main(stack: string | undefined): void {
         );
     }
     if (config.platform === "kubernetes") {
-        const placeholderUsers = config.natsUsers.map((u) => ({ ...u, bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>` }));
+        const placeholderUsers = config.natsUsers.map((u) => ({
+            ...u,
+            bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>`,
+        }));
         const receiverSecretName = config.alertReceiver ? K8S_NAMES.receiverSecret : undefined;
         write("helm/kube-prometheus-stack.values.yaml", stringify(kubePrometheusStackValues({ config, sizing, content, receiverSecretName })));
         write("helm/loki-stack.values.yaml", stringify(lokiStackValues(config, sizing)));

@@ -39,7 +39,10 @@ export const RECORDING_GROUPS: readonly RuleGroup<RecordingRule>[] = [
             // The design's `event:rate:5m`: events published per second by type.
             { record: "event:rate:5m", expr: `sum by (service, event_type) (rate(event_published_total{${SEL.services}}[5m]))` },
             { record: "event:consumed_rate:5m", expr: `sum by (service, event_type, consumer) (rate(event_consumed_total{${SEL.services}}[5m]))` },
-            { record: "event:errors_rate:5m", expr: `sum by (service, event_type, consumer) (rate(event_processing_errors_total{${SEL.services}}[5m]))` },
+            {
+                record: "event:errors_rate:5m",
+                expr: `sum by (service, event_type, consumer) (rate(event_processing_errors_total{${SEL.services}}[5m]))`,
+            },
             // The design's p95, fixed: a quantile of bucket rates with `le` kept, not of a raw counter.
             {
                 record: "event:processing_latency:p95",
@@ -54,7 +57,10 @@ export const RECORDING_GROUPS: readonly RuleGroup<RecordingRule>[] = [
     {
         name: "a4co-http.recording",
         rules: [
-            { record: "service:http_requests:rate5m", expr: `sum by (service, method, path, status) (rate(http_requests_total{${SEL.services}}[5m]))` },
+            {
+                record: "service:http_requests:rate5m",
+                expr: `sum by (service, method, path, status) (rate(http_requests_total{${SEL.services}}[5m]))`,
+            },
             ...([0.5, 0.95, 0.99] as const).map((q) => ({
                 record: `service:http_request_duration_seconds:p${q * 100}`,
                 expr: `histogram_quantile(${q}, sum by (le, service) (rate(http_request_duration_seconds_bucket{${SEL.services}}[5m])))`,
@@ -75,14 +81,7 @@ const minutes = (m: number) => `${m}m`;
 
 /** The alert rules; every alert links to `<runbookBaseUrl>/<AlertName>.md`. */
 export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
-    const alert = (
-        name: string,
-        severity: Severity,
-        forMinutes: number,
-        expr: string,
-        summary: string,
-        description: string,
-    ): AlertRule => ({
+    const alert = (name: string, severity: Severity, forMinutes: number, expr: string, summary: string, description: string): AlertRule => ({
         alert: name,
         expr,
         for: minutes(forMinutes),
@@ -187,7 +186,7 @@ export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
                     10,
                     `rate(nats_varz_jetstream_stats_api_errors{${SEL.nats}}[5m]) > 0.1`,
                     "JetStream API errors are rising",
-                    "{{ $value | printf \"%.2f\" }} JetStream API errors per second: clients fail to create streams/consumers or to publish.",
+                    '{{ $value | printf "%.2f" }} JetStream API errors per second: clients fail to create streams/consumers or to publish.',
                 ),
             ],
         },

@@ -48,7 +48,7 @@ export function renderAlertmanagerConfig(opts: AlertmanagerConfigOptions): strin
                     api_url_file: opts.receiver.urlFile,
                     send_resolved: true,
                     ...(opts.receiver.slackChannel ? { channel: opts.receiver.slackChannel } : {}),
-                    title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+                    title: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
                     text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}",
                 },
             ],

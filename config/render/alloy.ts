@@ -5,7 +5,9 @@ import { DEFAULT_SERVICE_LABEL, DOCKER_RELABEL_RULES, LogCollectorOptions } from
 const str = (s: string): string => JSON.stringify(s);
 const list = (xs: readonly string[]): string => `[${xs.map(str).join(", ")}]`;
 const map = (m: Readonly<Record<string, string>>): string =>
-    `{ ${Object.entries(m).map(([k, v]) => `${k} = ${str(v)}`).join(", ")} }`;
+    `{ ${Object.entries(m)
+        .map(([k, v]) => `${k} = ${str(v)}`)
+        .join(", ")} }`;
 
 export const ALLOY_HTTP_PORT = 12345;
 

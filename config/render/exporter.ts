@@ -3,15 +3,7 @@
  * sidecar (nats-io/k8s helm/charts/nats/files/stateful-set/prom-exporter-container.yaml); both stacks add
  * `-healthz` so `nats_healthz_status` exists for the NATS-down alert. One flag set means one set of metric names.
  */
-export const NATS_CHART_EXPORTER_FLAGS = [
-    "-connz",
-    "-routez",
-    "-subz",
-    "-varz",
-    "-prefix=nats",
-    "-use_internal_server_id",
-    "-jsz=all",
-] as const;
+export const NATS_CHART_EXPORTER_FLAGS = ["-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all"] as const;
 
 export const NATS_EXPORTER_EXTRA_FLAGS = ["-healthz"] as const;
 

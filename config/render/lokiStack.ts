@@ -29,7 +29,13 @@ export function renderLokiStackConfig(opts: {
         ingester: { wal: { dir: `${dir}/wal` } },
         schema_config: {
             configs: [
-                { from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v12", index: { prefix: "index_", period: LOKI_INDEX_PERIOD } },
+                {
+                    from: "2024-01-01",
+                    store: "tsdb",
+                    object_store: "filesystem",
+                    schema: "v12",
+                    index: { prefix: "index_", period: LOKI_INDEX_PERIOD },
+                },
             ],
         },
         storage_config: {

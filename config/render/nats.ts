@@ -69,9 +69,7 @@ export function natsAccounts(
             .filter((u) => natsAccountFor(u.role) === account)
             .map((u) => {
                 const permissions = natsPermissionsFor(u.role, appSubjects);
-                return permissions === undefined
-                    ? { user: u.name, password: u.bcryptHash }
-                    : { user: u.name, password: u.bcryptHash, permissions };
+                return permissions === undefined ? { user: u.name, password: u.bcryptHash } : { user: u.name, password: u.bcryptHash, permissions };
             });
     return {
         accounts: {

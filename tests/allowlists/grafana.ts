@@ -56,7 +56,16 @@ export const GRAFANA_DASHBOARD_PROVIDERS_SCHEMA: Schema = {
 
 /** jsonData options we set, per datasource plugin (Grafana's datasource provisioning docs, per type). */
 export const GRAFANA_JSONDATA_KEYS: Readonly<Record<string, readonly string[]>> = {
-    prometheus: ["httpMethod", "prometheusType", "prometheusVersion", "timeInterval", "queryTimeout", "manageAlerts", "cacheLevel", "exemplarTraceIdDestinations"],
+    prometheus: [
+        "httpMethod",
+        "prometheusType",
+        "prometheusVersion",
+        "timeInterval",
+        "queryTimeout",
+        "manageAlerts",
+        "cacheLevel",
+        "exemplarTraceIdDestinations",
+    ],
     loki: ["maxLines", "derivedFields", "timeout"],
     alertmanager: ["implementation", "handleGrafanaManagedAlerts"],
 };

@@ -43,7 +43,9 @@ class ScratchProject {
         fs.writeFileSync(path.join(this.dir, ".passphrase"), "scratch-passphrase-for-tests", { mode: 0o600 });
         this.env = {
             // The built CLI first, then node and docker wherever they are installed, then the system's tools.
-            PATH: [path.dirname(toolPath("pulumi")), path.dirname(process.execPath), ...dockerDir(), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+            PATH: [path.dirname(toolPath("pulumi")), path.dirname(process.execPath), ...dockerDir(), "/usr/local/bin", "/usr/bin", "/bin"].join(
+                path.delimiter,
+            ),
             HOME: this.dir,
             // The developer's docker contexts (Colima, rootless, Docker Desktop), though HOME is the scratch dir.
             DOCKER_CONFIG: process.env.DOCKER_CONFIG ?? path.join(os.homedir(), ".docker"),
@@ -84,7 +86,9 @@ class ScratchProject {
 function expectStopsOnlyAtTheLanguageHost(run: CliRun): void {
     expect(run.output).not.toMatch(/validating stack config|missing configuration value|must be of type/);
     expect(run.output).toContain(LANGUAGE_HOST_MISSING);
-    process.stdout.write(`pulumi CLI ${PULUMI_CLI.goVersion}: config accepted; partial check: the Node.js language host cannot run here, so the program itself did not run\n`);
+    process.stdout.write(
+        `pulumi CLI ${PULUMI_CLI.goVersion}: config accepted; partial check: the Node.js language host cannot run here, so the program itself did not run\n`,
+    );
 }
 
 /** Feeds `pulumi config --json --show-secrets` to the program's config loader, as the CLI feeds the language host. */
@@ -255,13 +259,26 @@ describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () 
             ].join("\n"),
             { mode: 0o755 },
         );
-        return { ...project.env, PATH: `${bin}${path.delimiter}${project.env.PATH}`, A4CO_STATE_DIR: path.join(project.dir, ".pulumi-local"), DOCKER_HOST: "" };
+        return {
+            ...project.env,
+            PATH: `${bin}${path.delimiter}${project.env.PATH}`,
+            A4CO_STATE_DIR: path.join(project.dir, ".pulumi-local"),
+            DOCKER_HOST: "",
+        };
     }
     const runWith = (env: NodeJS.ProcessEnv) => {
-        const r = spawnSync("bash", [path.join(project.dir, "scripts", "dev-up.sh"), "--yes"], { cwd: project.dir, env, encoding: "utf8", timeout: 120_000 });
+        const r = spawnSync("bash", [path.join(project.dir, "scripts", "dev-up.sh"), "--yes"], {
+            cwd: project.dir,
+            env,
+            encoding: "utf8",
+            timeout: 120_000,
+        });
         return r.stdout + r.stderr;
     };
-    const dockerConfig = () => (parse(fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config["a4co-observability:docker"];
+    const dockerConfig = () =>
+        (parse(fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config[
+            "a4co-observability:docker"
+        ];
 
     it("records a rootless engine's socket and missing swap accounting, and follows the engine when it changes", () => {
         const rootless = runWith(fakeEngine({ rootless: true, swapLimit: false }));
@@ -278,11 +295,15 @@ describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () 
         runWith(fakeEngine({ rootless: false, swapLimit: true }));
         // The user's own setting, in the backend and with the passphrase dev-up.sh created.
         const local = path.join(project.dir, ".pulumi-local");
-        const set = spawnSync(toolPath("pulumi"), ["config", "set", "--path", "docker.socket", "/srv/docker.sock", "--stack", "dev", "--non-interactive"], {
-            cwd: project.dir,
-            env: { ...project.env, PULUMI_BACKEND_URL: `file://${local}/state`, PULUMI_CONFIG_PASSPHRASE_FILE: path.join(local, "passphrase") },
-            encoding: "utf8",
-        });
+        const set = spawnSync(
+            toolPath("pulumi"),
+            ["config", "set", "--path", "docker.socket", "/srv/docker.sock", "--stack", "dev", "--non-interactive"],
+            {
+                cwd: project.dir,
+                env: { ...project.env, PULUMI_BACKEND_URL: `file://${local}/state`, PULUMI_CONFIG_PASSPHRASE_FILE: path.join(local, "passphrase") },
+                encoding: "utf8",
+            },
+        );
         expect(set.stderr).toBe("");
         const out = runWith(fakeEngine({ rootless: true, swapLimit: true }));
         expect(out).toContain("dev-up: docker.socket = /srv/docker.sock (set by you; this engine suggests /run/user/1000/docker.sock)");

@@ -51,11 +51,7 @@ describe("loadStackConfig on the real Pulumi.dev.yaml", () => {
             natsMonitoring: 8222,
             natsExporter: 7777,
         });
-        expect(config.natsUsers.map((u) => `${u.name}:${u.role}`)).toEqual([
-            "admin:admin",
-            "microservice:service",
-            "metrics:system",
-        ]);
+        expect(config.natsUsers.map((u) => `${u.name}:${u.role}`)).toEqual(["admin:admin", "microservice:service", "metrics:system"]);
         expect(config.retainData).toBe(true);
         expect(config.alertReceiver).toBeUndefined();
         expect(config.logCollector).toBe("promtail");
@@ -84,7 +80,11 @@ describe("loadStackConfig on the real Pulumi.dev.yaml", () => {
     });
 
     it("keeps the alert receiver URL secret", async () => {
-        setStackConfig("dev", { alertReceiverKind: "slack", alertSlackChannel: "#alerts" }, { alertReceiverUrl: "https://hooks.example/T000/B000/XXXX" });
+        setStackConfig(
+            "dev",
+            { alertReceiverKind: "slack", alertSlackChannel: "#alerts" },
+            { alertReceiverUrl: "https://hooks.example/T000/B000/XXXX" },
+        );
         const config = loadStackConfig();
         expect(config.alertReceiver?.kind).toBe("slack");
         expect(config.alertReceiver?.slackChannel).toBe("#alerts");
@@ -94,9 +94,7 @@ describe("loadStackConfig on the real Pulumi.dev.yaml", () => {
 
     it("reads scrape targets with a default metrics path", () => {
         setStackConfig("dev", { scrapeTargets: [{ service: "orders", address: "host.docker.internal:3001" }] });
-        expect(loadStackConfig().scrapeTargets).toEqual([
-            { service: "orders", address: "host.docker.internal:3001", metricsPath: "/metrics" },
-        ]);
+        expect(loadStackConfig().scrapeTargets).toEqual([{ service: "orders", address: "host.docker.internal:3001", metricsPath: "/metrics" }]);
     });
 });
 
@@ -114,26 +112,64 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string[], Record<string, st
     ["port used twice", { ports: { grafana: 9090 } }, ["uses 9090 for ports.grafana and ports.prometheus", "its own port"]],
     ["unknown port key", { ports: { jaeger: 16686 } }, ["'ports.jaeger' is not a known port", "natsExporter"]],
     ["bind address not an IP", { bindAddress: "localhost" }, ["'bindAddress' is 'localhost'", "127.0.0.1"]],
-    ["unknown NATS permission role", { natsUsers: [{ name: "ops", role: "superuser" }] }, ["'natsUsers[0].role' is 'superuser'", "admin, service, system"]],
-    ["duplicate NATS user", { natsUsers: [{ name: "svc", role: "service" }, { name: "svc", role: "admin" }] }, ["'natsUsers[1].name' repeats 'svc'", "unique"]],
+    [
+        "unknown NATS permission role",
+        { natsUsers: [{ name: "ops", role: "superuser" }] },
+        ["'natsUsers[0].role' is 'superuser'", "admin, service, system"],
+    ],
+    [
+        "duplicate NATS user",
+        {
+            natsUsers: [
+                { name: "svc", role: "service" },
+                { name: "svc", role: "admin" },
+            ],
+        },
+        ["'natsUsers[1].name' repeats 'svc'", "unique"],
+    ],
     ["no NATS users", { natsUsers: [] }, ["'natsUsers' is empty", "anonymous"]],
     ["bad NATS subject", { natsAppSubjects: ["events.>.created"] }, ["'natsAppSubjects[0]' is 'events.>.created'", "last token"]],
     ["unknown receiver kind", { alertReceiverKind: "email" }, ["'alertReceiverKind' is 'email'", "none, webhook, slack"]],
     ["receiver without URL", { alertReceiverKind: "webhook" }, ["'alertReceiverUrl' is not set", "--secret alertReceiverUrl"]],
-    ["URL without receiver", {}, ["'alertReceiverUrl' is set but 'alertReceiverKind' is 'none'", "webhook or slack"], { alertReceiverUrl: "https://x.example/hook" }],
-    ["scrape target without port", { scrapeTargets: [{ service: "orders", address: "orders" }] }, ["'scrapeTargets[0].address' is 'orders'", "host.docker.internal:8080"]],
-    ["scrape target relative path", { scrapeTargets: [{ service: "orders", address: "orders:80", metricsPath: "metrics" }] }, ["'scrapeTargets[0].metricsPath' is 'metrics'", "/metrics"]],
+    [
+        "URL without receiver",
+        {},
+        ["'alertReceiverUrl' is set but 'alertReceiverKind' is 'none'", "webhook or slack"],
+        { alertReceiverUrl: "https://x.example/hook" },
+    ],
+    [
+        "scrape target without port",
+        { scrapeTargets: [{ service: "orders", address: "orders" }] },
+        ["'scrapeTargets[0].address' is 'orders'", "host.docker.internal:8080"],
+    ],
+    [
+        "scrape target relative path",
+        { scrapeTargets: [{ service: "orders", address: "orders:80", metricsPath: "metrics" }] },
+        ["'scrapeTargets[0].metricsPath' is 'metrics'", "/metrics"],
+    ],
     ["trace URL not http", { traceUrl: "ftp://traces" }, ["'traceUrl' is 'ftp://traces'", "http(s) URL"]],
     ["retainData not a boolean", { retainData: "maybe" }, ["'retainData' is 'maybe'", "true or false"]],
-    ["namespace not a DNS label", { kubernetes: { namespace: "Observability_Prod" } }, ["'kubernetes.namespace' is 'Observability_Prod'", "DNS label"]],
+    [
+        "namespace not a DNS label",
+        { kubernetes: { namespace: "Observability_Prod" } },
+        ["'kubernetes.namespace' is 'Observability_Prod'", "DNS label"],
+    ],
     ["node count zero", { kubernetes: { nodeCount: 0 } }, ["'kubernetes.nodeCount' is 0", "at least 1"]],
     ["ports not an object", { ports: "3000" }, ["'ports' is 3000", "must be an object"]],
     ["Docker socket not a path", { docker: { socket: "docker.sock" } }, ["'docker.socket' is 'docker.sock'", "/var/run/docker.sock"]],
     ["swap limit not a boolean", { docker: { swapLimit: "no" } }, ["'docker.swapLimit' is 'no'", "SwapLimit"]],
     ["unknown Docker setting", { docker: { host: "tcp://x:2375" } }, ["'docker.host' is not a known setting", "socket, swapLimit"]],
     ["external host with a scheme", { externalHost: "http://devbox" }, ["'externalHost' is 'http://devbox'", "no scheme, no port"]],
-    ["object field set without --path", { "ports.grafana": "3300" }, ["'ports.grafana' is set as a key of its own", "pulumi config set --path ports.grafana"]],
-    ["a key the stack does not read", { grafanaPassword: "x" }, ["'grafanaPassword' is not a setting of this stack", "pulumi config rm grafanaPassword"]],
+    [
+        "object field set without --path",
+        { "ports.grafana": "3300" },
+        ["'ports.grafana' is set as a key of its own", "pulumi config set --path ports.grafana"],
+    ],
+    [
+        "a key the stack does not read",
+        { grafanaPassword: "x" },
+        ["'grafanaPassword' is not a setting of this stack", "pulumi config rm grafanaPassword"],
+    ],
 ];
 
 describe("bad stack config", () => {

@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import {
-    CONTAINER_PATHS,
-    DockerStack,
-    PROMTAIL_HEALTHCHECK,
-    SERVICE_LABEL,
-} from "../../components/dockerStack";
+import { CONTAINER_PATHS, DockerStack, PROMTAIL_HEALTHCHECK, SERVICE_LABEL } from "../../components/dockerStack";
 import { STOP_GRACE_SECONDS } from "../../components/dockerPlan";
 import { buildMonitoringContent } from "../../components/monitoringContent";
 import { loadStackConfig } from "../../config/stack";
@@ -80,9 +75,19 @@ describe("DockerStack", () => {
             expect(c.wait).toBe(true);
             expect(c.healthcheck.tests.length).toBeGreaterThan(1);
         }
-        const images = allOf("docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name).sort();
+        const images = allOf("docker:index/remoteImage:RemoteImage")
+            .map((i) => i.inputs.name)
+            .sort();
         expect(images).toEqual(
-            [imageRef("prometheus"), imageRef("alertmanager"), imageRef("loki"), imageRef("promtail"), imageRef("grafana"), imageRef("nats"), imageRef("natsExporter")].sort(),
+            [
+                imageRef("prometheus"),
+                imageRef("alertmanager"),
+                imageRef("loki"),
+                imageRef("promtail"),
+                imageRef("grafana"),
+                imageRef("nats"),
+                imageRef("natsExporter"),
+            ].sort(),
         );
         for (const image of images) expect(image).not.toMatch(/:latest$|^[^:]+$/);
     });
@@ -117,8 +122,19 @@ describe("DockerStack", () => {
     it("keeps data on named volumes that survive destroy unless the user opts out", async () => {
         const { children } = await build();
         const volumes = children.filter((c) => c.type === VOLUME);
-        expect(allOf(VOLUME).map((v) => v.inputs.name).sort()).toEqual(
-            ["a4co-alertmanager-data", "a4co-grafana-data", "a4co-loki-data", "a4co-nats-data", "a4co-prometheus-data", "a4co-promtail-positions"].sort(),
+        expect(
+            allOf(VOLUME)
+                .map((v) => v.inputs.name)
+                .sort(),
+        ).toEqual(
+            [
+                "a4co-alertmanager-data",
+                "a4co-grafana-data",
+                "a4co-loki-data",
+                "a4co-nats-data",
+                "a4co-prometheus-data",
+                "a4co-promtail-positions",
+            ].sort(),
         );
         for (const v of volumes) expect(v.opts.retainOnDelete).toBe(true);
         expect(container("prometheus").volumes).toEqual([{ volumeName: "a4co-prometheus-data", containerPath: "/prometheus" }]);
@@ -140,11 +156,17 @@ describe("DockerStack", () => {
             }
         }
         const uploadsOf = (name: string) => unwrapSecret<{ file: string }[]>(container(name).uploads).map((u) => u.file);
-        expect(uploadsOf("prometheus")).toEqual(expect.arrayContaining([CONTAINER_PATHS.prometheusConfig, `${CONTAINER_PATHS.prometheusRulesDir}/alerts.yml`]));
+        expect(uploadsOf("prometheus")).toEqual(
+            expect.arrayContaining([CONTAINER_PATHS.prometheusConfig, `${CONTAINER_PATHS.prometheusRulesDir}/alerts.yml`]),
+        );
         expect(uploadsOf("nats")).toEqual([CONTAINER_PATHS.natsConfig]);
         expect(uploadsOf("loki")).toEqual([CONTAINER_PATHS.lokiConfig]);
         expect(uploadsOf("grafana")).toEqual(
-            expect.arrayContaining([CONTAINER_PATHS.grafanaDatasources, CONTAINER_PATHS.grafanaDashboardProvider, CONTAINER_PATHS.grafanaAdminPassword]),
+            expect.arrayContaining([
+                CONTAINER_PATHS.grafanaDatasources,
+                CONTAINER_PATHS.grafanaDashboardProvider,
+                CONTAINER_PATHS.grafanaAdminPassword,
+            ]),
         );
     });
 
@@ -166,7 +188,9 @@ describe("DockerStack", () => {
         const args = container("natsExporter").command as string[];
         expect(args[args.length - 1]).toBe("http://nats:8222");
         expect(args.slice(0, -1).every((a) => a.startsWith("-"))).toBe(true);
-        expect(args).toEqual(expect.arrayContaining(["-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "-healthz"]));
+        expect(args).toEqual(
+            expect.arrayContaining(["-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "-healthz"]),
+        );
     });
 
     it("never puts a generated password in plaintext in any input, config file or output", async () => {
@@ -185,7 +209,8 @@ describe("DockerStack", () => {
             for (const upload of unwrapSecret<{ file: string; content: unknown }[]>(c.inputs.uploads ?? [])) {
                 if (secretFiles.includes(upload.file)) continue;
                 const text = String(unwrapSecret(upload.content));
-                for (const needle of needles) expect({ file: upload.file, leaks: text.includes(needle) }).toEqual({ file: upload.file, leaks: false });
+                for (const needle of needles)
+                    expect({ file: upload.file, leaks: text.includes(needle) }).toEqual({ file: upload.file, leaks: false });
             }
         }
         // Uploads that carry a secret file are secret as a whole in the state.
@@ -243,7 +268,10 @@ describe("DockerStack", () => {
             .filter((r) => !isStack(r.type))
             .map((r) => `${r.type}::${r.name}`)
             .sort();
-        const underComponent = children.filter((c) => !isStack(c.type)).map((c) => `${c.type}::${c.name}`).sort();
+        const underComponent = children
+            .filter((c) => !isStack(c.type))
+            .map((c) => `${c.type}::${c.name}`)
+            .sort();
         expect(underComponent).toEqual(created);
         for (const c of children.filter((c) => c.type !== "a4co:observability:DockerStack")) expect(c.name).toMatch(/^dev-/);
     });
@@ -259,7 +287,12 @@ describe("DockerStack", () => {
         await build();
         for (const c of allOf(CONTAINER)) {
             const service = c.name.replace(/^dev-/, "") as keyof typeof STOP_GRACE_SECONDS;
-            expect({ service, stopTimeout: c.inputs.stopTimeout, destroyGraceSeconds: c.inputs.destroyGraceSeconds, signal: c.inputs.stopSignal }).toEqual({
+            expect({
+                service,
+                stopTimeout: c.inputs.stopTimeout,
+                destroyGraceSeconds: c.inputs.destroyGraceSeconds,
+                signal: c.inputs.stopSignal,
+            }).toEqual({
                 service,
                 stopTimeout: STOP_GRACE_SECONDS[service],
                 destroyGraceSeconds: STOP_GRACE_SECONDS[service],
@@ -289,11 +322,23 @@ describe("DockerStack", () => {
 
     it("mounts the engine's socket the config names (rootless engines have their own)", async () => {
         await build();
-        expect(container("promtail").volumes).toContainEqual({ hostPath: "/var/run/docker.sock", containerPath: CONTAINER_PATHS.dockerSocket, readOnly: true });
+        expect(container("promtail").volumes).toContainEqual({
+            hostPath: "/var/run/docker.sock",
+            containerPath: CONTAINER_PATHS.dockerSocket,
+            readOnly: true,
+        });
         await build({ docker: { socket: "/run/user/1000/docker.sock" } });
-        expect(container("promtail").volumes).toContainEqual({ hostPath: "/run/user/1000/docker.sock", containerPath: CONTAINER_PATHS.dockerSocket, readOnly: true });
+        expect(container("promtail").volumes).toContainEqual({
+            hostPath: "/run/user/1000/docker.sock",
+            containerPath: CONTAINER_PATHS.dockerSocket,
+            readOnly: true,
+        });
         await build({ logCollector: "alloy", docker: { socket: "/run/user/1000/docker.sock" } });
-        expect(container("alloy").volumes).toContainEqual({ hostPath: "/run/user/1000/docker.sock", containerPath: CONTAINER_PATHS.dockerSocket, readOnly: true });
+        expect(container("alloy").volumes).toContainEqual({
+            hostPath: "/run/user/1000/docker.sock",
+            containerPath: CONTAINER_PATHS.dockerSocket,
+            readOnly: true,
+        });
     });
 
     it("asks for exactly the memory-swap the engine stores, so `up` shows no perpetual diff", async () => {

@@ -67,7 +67,13 @@ describe("prometheus-nats-exporter with the stack's flags", () => {
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    const names = () => new Set(metrics.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(/[{ ]/)[0]));
+    const names = () =>
+        new Set(
+            metrics
+                .split("\n")
+                .filter((l) => l && !l.startsWith("#"))
+                .map((l) => l.split(/[{ ]/)[0]),
+        );
 
     it.each([
         "nats_varz_connections",

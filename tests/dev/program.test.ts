@@ -41,7 +41,9 @@ describe("the program (index.ts) on the dev stack", () => {
         expect(custom.length).toBeGreaterThan(20);
         for (const chain of typeChains) {
             // The mock monitor writes the immediate parent's type only.
-            expect(chain).toMatch(/^(a4co:observability:DockerStack(\$docker:[\w/:]+|\$a4co:observability:StackCredentials)?|a4co:observability:StackCredentials\$random:[\w/:]+)$/);
+            expect(chain).toMatch(
+                /^(a4co:observability:DockerStack(\$docker:[\w/:]+|\$a4co:observability:StackCredentials)?|a4co:observability:StackCredentials\$random:[\w/:]+)$/,
+            );
         }
         expect(typeChains.filter((c) => !c.includes("$"))).toEqual(["a4co:observability:DockerStack"]);
     });

@@ -2,7 +2,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-
 import { KNOWN_METRICS } from "../../config/monitoring/catalogue";
 import { dashboards, MAIN_DASHBOARD_UID } from "../../config/monitoring/dashboards";
 import { ALL_VALUE } from "../../config/monitoring/dashboards/common";
@@ -20,18 +19,35 @@ import { metricNames, substituteGrafanaVariables } from "./promql";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser: logqlParser } = require("@grafana/lezer-logql") as typeof import("@grafana/lezer-logql", { with: { "resolution-mode": "import" } });
 
-interface Target { expr?: string; datasource?: { uid?: string; type?: string }; refId?: string }
-interface Panel { type: string; title?: string; datasource?: { uid?: string }; targets?: Target[] }
-interface Variable { name: string; query?: { query?: string } | string; datasource?: { uid?: string }; allValue?: string; includeAll?: boolean }
+interface Target {
+    expr?: string;
+    datasource?: { uid?: string; type?: string };
+    refId?: string;
+}
+interface Panel {
+    type: string;
+    title?: string;
+    datasource?: { uid?: string };
+    targets?: Target[];
+}
+interface Variable {
+    name: string;
+    query?: { query?: string } | string;
+    datasource?: { uid?: string };
+    allValue?: string;
+    includeAll?: boolean;
+}
 
 const LOKI_BUDGET = { volumeBytes: 4 * 1024 ** 3, retentionHours: 744 };
 const ALL = dashboards(LOKI_BUDGET);
 const panelsOf = (model: unknown) => ((model as { panels: Panel[] }).panels ?? []).filter((p) => p.type !== "row");
-const variablesOf = (model: unknown) => ((model as { templating?: { list?: Variable[] } }).templating?.list ?? []);
+const variablesOf = (model: unknown) => (model as { templating?: { list?: Variable[] } }).templating?.list ?? [];
 
 /** Every query in every dashboard, with where it came from and its datasource uid. */
 const QUERIES = ALL.flatMap((d) => [
-    ...panelsOf(d.model).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.uid} / ${p.title}`, expr: t.expr ?? "", uid: t.datasource?.uid }))),
+    ...panelsOf(d.model).flatMap((p) =>
+        (p.targets ?? []).map((t) => ({ where: `${d.uid} / ${p.title}`, expr: t.expr ?? "", uid: t.datasource?.uid })),
+    ),
     ...variablesOf(d.model).map((v) => {
         const q = typeof v.query === "string" ? v.query : (v.query?.query ?? "");
         // label_values(<selector>, <label>) is Grafana syntax around a PromQL selector.
@@ -48,7 +64,10 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** Runs promtool on expressions wrapped as recording rules; returns promtool's verdict. */
 function promtoolParses(exprs: string[]): { status: number | null; output: string } {
     const file = path.join(tmp, `exprs-${Math.random().toString(36).slice(2)}.yml`);
-    fs.writeFileSync(file, renderRuleFile([{ name: "dashboard-queries", rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }]));
+    fs.writeFileSync(
+        file,
+        renderRuleFile([{ name: "dashboard-queries", rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }]),
+    );
     const r = runTool("promtool", ["check", "rules", file]);
     return { status: r.status, output: r.stdout + r.stderr };
 }
@@ -77,7 +96,10 @@ describe("dashboards", () => {
         const known = Object.values(DATASOURCE_UIDS) as string[];
         for (const d of ALL) {
             for (const p of panelsOf(d.model)) {
-                expect({ panel: `${d.uid}/${p.title}`, uid: p.datasource?.uid }).toEqual({ panel: `${d.uid}/${p.title}`, uid: expect.stringMatching(new RegExp(`^(${known.join("|")})$`)) });
+                expect({ panel: `${d.uid}/${p.title}`, uid: p.datasource?.uid }).toEqual({
+                    panel: `${d.uid}/${p.title}`,
+                    uid: expect.stringMatching(new RegExp(`^(${known.join("|")})$`)),
+                });
                 expect((p.targets ?? []).length).toBeGreaterThan(0);
             }
         }
@@ -118,13 +140,27 @@ describe("PromQL in dashboards", () => {
     });
 
     it("uses only catalogued metric names", () => {
-        const unknown = PROMQL.flatMap((q) => metricNames(substituteGrafanaVariables(q.expr)).filter((n) => !KNOWN_METRICS.has(n)).map((n) => `${q.where}: ${n}`));
+        const unknown = PROMQL.flatMap((q) =>
+            metricNames(substituteGrafanaVariables(q.expr))
+                .filter((n) => !KNOWN_METRICS.has(n))
+                .map((n) => `${q.where}: ${n}`),
+        );
         expect(unknown).toEqual([]);
     });
 
     it("never uses the design document's invented NATS names", () => {
         const text = JSON.stringify(ALL.map((d) => d.model));
-        for (const invented of ["nats_server_clients_total", "nats_server_messages_recv", "nats_server_messages_sent", "nats_server_bytes_recv", "nats_server_bytes_sent", "nats_server_mem_bytes", "nats_jetstream_streams", "nats_jetstream_consumers", "gnatsd_"]) {
+        for (const invented of [
+            "nats_server_clients_total",
+            "nats_server_messages_recv",
+            "nats_server_messages_sent",
+            "nats_server_bytes_recv",
+            "nats_server_bytes_sent",
+            "nats_server_mem_bytes",
+            "nats_jetstream_streams",
+            "nats_jetstream_consumers",
+            "gnatsd_",
+        ]) {
             expect(text).not.toContain(invented);
         }
     });
@@ -182,7 +218,8 @@ describe("LogQL for every value a variable can take", () => {
 
     it("label variables offer All as .+ so no selector collapses to empty-compatible matchers", () => {
         expect(variables.length).toBeGreaterThan(0);
-        for (const { v } of variables.filter(({ v }) => v.includeAll)) expect({ name: v.name, allValue: v.allValue }).toEqual({ name: v.name, allValue: ALL_VALUE });
+        for (const { v } of variables.filter(({ v }) => v.includeAll))
+            expect({ name: v.name, allValue: v.allValue }).toEqual({ name: v.name, allValue: ALL_VALUE });
     });
 
     it("every log query keeps a non-empty matcher whatever its variables hold", () => {
@@ -194,7 +231,12 @@ describe("LogQL for every value a variable can take", () => {
                 for (const v of used) {
                     for (const value of variableValues(v)) {
                         const expr = q.expr.split(`$${v.name}`).join(value);
-                        expect({ where: q.where, variable: v.name, value, ok: selectorHasNonEmptyMatcher(expr) }).toEqual({ where: q.where, variable: v.name, value, ok: true });
+                        expect({ where: q.where, variable: v.name, value, ok: selectorHasNonEmptyMatcher(expr) }).toEqual({
+                            where: q.where,
+                            variable: v.name,
+                            value,
+                            ok: true,
+                        });
                         checked++;
                     }
                 }

@@ -24,7 +24,5 @@ export function metricNames(expr: string): string[] {
 
 /** Grafana template variables replaced by sample values, so the query is plain PromQL. */
 export function substituteGrafanaVariables(expr: string): string {
-    return expr
-        .replace(/\$__rate_interval|\$__interval|\$__range/g, "5m")
-        .replace(/\$\{?(\w+)\}?/g, "sample");
+    return expr.replace(/\$__rate_interval|\$__interval|\$__range/g, "5m").replace(/\$\{?(\w+)\}?/g, "sample");
 }

@@ -59,7 +59,10 @@ export const ALERT_CASES: readonly AlertCases[] = [
         alert: "PrometheusRuleEvaluationFailures",
         firing: [
             {
-                series: { 'prometheus_rule_evaluation_failures_total{job="prometheus", instance="localhost:9090", rule_group="alerts.yml;a4co-nats"}': "0+1x20" },
+                series: {
+                    'prometheus_rule_evaluation_failures_total{job="prometheus", instance="localhost:9090", rule_group="alerts.yml;a4co-nats"}':
+                        "0+1x20",
+                },
                 evalTime: "10m",
                 expect: [
                     {
@@ -72,7 +75,10 @@ export const ALERT_CASES: readonly AlertCases[] = [
         ],
         healthy: [
             {
-                series: { 'prometheus_rule_evaluation_failures_total{job="prometheus", instance="localhost:9090", rule_group="alerts.yml;a4co-nats"}': "3x20" },
+                series: {
+                    'prometheus_rule_evaluation_failures_total{job="prometheus", instance="localhost:9090", rule_group="alerts.yml;a4co-nats"}':
+                        "3x20",
+                },
                 evalTime: "10m",
                 expect: [],
             },
@@ -82,7 +88,9 @@ export const ALERT_CASES: readonly AlertCases[] = [
         alert: "AlertmanagerNotificationsFailing",
         firing: [
             {
-                series: { 'alertmanager_notifications_failed_total{job="alertmanager", instance="alertmanager:9093", integration="webhook"}': "0+2x20" },
+                series: {
+                    'alertmanager_notifications_failed_total{job="alertmanager", instance="alertmanager:9093", integration="webhook"}': "0+2x20",
+                },
                 evalTime: "10m",
                 expect: [
                     {
@@ -95,7 +103,9 @@ export const ALERT_CASES: readonly AlertCases[] = [
         ],
         healthy: [
             {
-                series: { 'alertmanager_notifications_failed_total{job="alertmanager", instance="alertmanager:9093", integration="webhook"}': "0x20" },
+                series: {
+                    'alertmanager_notifications_failed_total{job="alertmanager", instance="alertmanager:9093", integration="webhook"}': "0x20",
+                },
                 evalTime: "10m",
                 expect: [],
             },

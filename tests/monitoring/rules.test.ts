@@ -28,7 +28,9 @@ describe("rule files", () => {
     });
 
     it("the check rejects the design document's quantile of a range vector", () => {
-        const bad = renderRuleFile([{ name: "bad", rules: [{ record: "bad:p95", expr: "histogram_quantile(0.95, event_processing_duration_seconds_bucket[5m])" }] }]);
+        const bad = renderRuleFile([
+            { name: "bad", rules: [{ record: "bad:p95", expr: "histogram_quantile(0.95, event_processing_duration_seconds_bucket[5m])" }] },
+        ]);
         fs.writeFileSync(path.join(tmp, "bad.yml"), bad);
         const r = runTool("promtool", ["check", "rules", path.join(tmp, "bad.yml")]);
         expect(r.status).not.toBe(0);
@@ -37,14 +39,20 @@ describe("rule files", () => {
 
     it("use only catalogued metric names", () => {
         const exprs = [...ALERTS.map((a) => a.expr), ...RECORDING_GROUPS.flatMap((g) => g.rules.map((r) => r.expr))];
-        const unknown = exprs.flatMap((e) => metricNames(e).filter((n) => !KNOWN_METRICS.has(n)).map((n) => `${n} in ${e}`));
+        const unknown = exprs.flatMap((e) =>
+            metricNames(e)
+                .filter((n) => !KNOWN_METRICS.has(n))
+                .map((n) => `${n} in ${e}`),
+        );
         expect(unknown).toEqual([]);
     });
 
     it("keep the design's recording rules, with the p95 fixed", () => {
         const recorded = Object.fromEntries(RECORDING_GROUPS.flatMap((g) => g.rules.map((r) => [r.record, r.expr])));
         expect(recorded["event:rate:5m"]).toContain("rate(event_published_total");
-        expect(recorded["event:processing_latency:p95"]).toMatch(/^histogram_quantile\(0\.95, sum by \(le, event_type\) \(rate\(event_processing_duration_seconds_bucket\{[^}]*\}\[5m\]\)\)\)$/);
+        expect(recorded["event:processing_latency:p95"]).toMatch(
+            /^histogram_quantile\(0\.95, sum by \(le, event_type\) \(rate\(event_processing_duration_seconds_bucket\{[^}]*\}\[5m\]\)\)\)$/,
+        );
     });
 });
 
@@ -129,7 +137,9 @@ describe("promtool test rules", () => {
 describe("metricNames", () => {
     it("finds metric names and ignores functions, labels, keywords and durations", () => {
         expect(
-            metricNames('sum by (le, job) (rate(a_bucket{job="x", le="0.5"}[5m])) / on (job) group_left (svc) b_total offset 5m > bool 0.5 or vector(1) and up'),
+            metricNames(
+                'sum by (le, job) (rate(a_bucket{job="x", le="0.5"}[5m])) / on (job) group_left (svc) b_total offset 5m > bool 0.5 or vector(1) and up',
+            ),
         ).toEqual(["a_bucket", "b_total", "up"]);
         expect(metricNames("event:rate:5m")).toEqual(["event:rate:5m"]);
     });

@@ -318,7 +318,9 @@ describe("the policy pack's @pulumi/policy wiring", () => {
         const volume = { ...dataVolume(), retainOnDelete: undefined };
         expect(reports((r) => validate(args(volume, {}, { retainOnDelete: true }), r))).toEqual([]);
         expect(reports((r) => validate(args(volume, {}, {}), r))).toEqual([]);
-        expect(reports((r) => validate(args(volume, {}, { retainOnDelete: false }), r))).toEqual([expect.stringContaining("is deleted by pulumi destroy")]);
+        expect(reports((r) => validate(args(volume, {}, { retainOnDelete: false }), r))).toEqual([
+            expect.stringContaining("is deleted by pulumi destroy"),
+        ]);
     });
     it("reports a plaintext generated password through validateStack, at the offending resource's URN", () => {
         const stack = policies.find((p) => p.name === NO_PLAINTEXT_GENERATED_SECRETS) as StackValidationPolicy;

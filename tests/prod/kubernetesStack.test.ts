@@ -443,7 +443,10 @@ describe("monitoring content on Kubernetes", () => {
         expect(sm.spec.endpoints[0].relabelings[0]).toEqual({ action: "replace", targetLabel: "job", replacement: JOBS.services });
         // Every scraped service carries a `service` label: its app.kubernetes.io/name, else the Service's name.
         const target = (appName: string) =>
-            applyRelabelings({ job: "orders-svc", service: "orders-svc", __meta_kubernetes_service_label_app_kubernetes_io_name: appName }, sm.spec.endpoints[0].relabelings);
+            applyRelabelings(
+                { job: "orders-svc", service: "orders-svc", __meta_kubernetes_service_label_app_kubernetes_io_name: appName },
+                sm.spec.endpoints[0].relabelings,
+            );
         expect(target("orders")).toMatchObject({ job: JOBS.services, service: "orders" });
         expect(target("")).toMatchObject({ job: JOBS.services, service: "orders-svc" });
     });

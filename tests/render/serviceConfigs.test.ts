@@ -35,7 +35,10 @@ describe("Loki 3.7 config", () => {
 
     it.each([
         ["limits_config.enforce_metric_name", (d: Record<string, any>) => (d.limits_config.enforce_metric_name = false)],
-        ["storage_config.tsdb_shipper.shared_store", (d: Record<string, any>) => (d.storage_config = { tsdb_shipper: { shared_store: "filesystem" } })],
+        [
+            "storage_config.tsdb_shipper.shared_store",
+            (d: Record<string, any>) => (d.storage_config = { tsdb_shipper: { shared_store: "filesystem" } }),
+        ],
         ["compactor.shared_store", (d: Record<string, any>) => (d.compactor.shared_store = "filesystem")],
         ["chunk_store_config.max_look_back_period", (d: Record<string, any>) => (d.chunk_store_config = { max_look_back_period: "0s" })],
         ["limits_config.retention_periodd", (d: Record<string, any>) => (d.limits_config.retention_periodd = "1h")],
@@ -128,7 +131,14 @@ describe("Alloy config", () => {
 
     it("declares only Alloy v1 components the pipeline needs, each once", () => {
         const components = [...text.matchAll(/^([a-z][a-z0-9_.]*)\s+(?:"([^"]+)"\s+)?\{/gm)].map((m) => `${m[1]}${m[2] ? `.${m[2]}` : ""}`);
-        expect(components).toEqual(["logging", "discovery.docker.containers", "discovery.relabel.containers", "loki.source.docker.containers", "loki.process.json", "loki.write.loki"]);
+        expect(components).toEqual([
+            "logging",
+            "discovery.docker.containers",
+            "discovery.relabel.containers",
+            "loki.source.docker.containers",
+            "loki.process.json",
+            "loki.write.loki",
+        ]);
     });
 
     it("wires discovery → relabel → docker source → JSON processing → Loki", () => {
@@ -190,7 +200,12 @@ describe("Grafana provisioning", () => {
 
     it("provisions dashboards read-only into the A4CO Microservices folder", () => {
         const p = parse(renderGrafanaDashboardProvider({ folder: "A4CO Microservices", path: "/var/lib/grafana-dashboards" })).providers[0];
-        expect(p).toMatchObject({ type: "file", folder: "A4CO Microservices", allowUiUpdates: false, options: { path: "/var/lib/grafana-dashboards" } });
+        expect(p).toMatchObject({
+            type: "file",
+            folder: "A4CO Microservices",
+            allowUiUpdates: false,
+            options: { path: "/var/lib/grafana-dashboards" },
+        });
     });
 
     it("hardens the environment and never carries the password", () => {

@@ -22,11 +22,7 @@ export function stackFileConfig(stack: string): Record<string, string> {
  * Feeds the runtime config like the CLI does: the stack file plus overrides (unprefixed keys get the project
  * prefix; a value of `undefined` removes the key). `secrets` are keys whose values are marked secret.
  */
-export function setStackConfig(
-    stack: string,
-    overrides: Record<string, unknown> = {},
-    secrets: Record<string, string> = {},
-): void {
+export function setStackConfig(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): void {
     const config: Record<string, string> = stackFileConfig(stack);
     const full = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
     for (const [key, value] of Object.entries(overrides)) {

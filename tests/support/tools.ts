@@ -51,23 +51,59 @@ export function toolSpec(name: ToolName): ToolSpec {
         case "nats-server": {
             const v = VERSIONS.nats;
             // The server's version is a constant in its source: nothing to stamp.
-            return { name, module: v.goModule, version: v.goVersion, pkg: v.goModule, reportedVersion: v.goVersion.slice(1), versionArgs: ["--version"], ldflags: [], ...none };
+            return {
+                name,
+                module: v.goModule,
+                version: v.goVersion,
+                pkg: v.goModule,
+                reportedVersion: v.goVersion.slice(1),
+                versionArgs: ["--version"],
+                ldflags: [],
+                ...none,
+            };
         }
         case "prometheus-nats-exporter": {
             const v = VERSIONS.natsExporter;
             // main.go prints `version`, which its release build stamps with -X main.version.
             const reported = v.goVersion.slice(1);
-            return { name, module: v.goModule, version: v.goVersion, pkg: v.goModule, reportedVersion: reported, versionArgs: ["-version"], ldflags: [`-X main.version=${reported}`], ...none };
+            return {
+                name,
+                module: v.goModule,
+                version: v.goVersion,
+                pkg: v.goModule,
+                reportedVersion: reported,
+                versionArgs: ["-version"],
+                ldflags: [`-X main.version=${reported}`],
+                ...none,
+            };
         }
         case "promtool": {
             const v = VERSIONS.prometheus;
             const reported = v.tag.slice(1);
-            return { name, module: v.goModule, version: v.goVersion, pkg: `${v.goModule}/cmd/promtool`, reportedVersion: reported, versionArgs: ["--version"], ldflags: stampPrometheus(reported), ...none };
+            return {
+                name,
+                module: v.goModule,
+                version: v.goVersion,
+                pkg: `${v.goModule}/cmd/promtool`,
+                reportedVersion: reported,
+                versionArgs: ["--version"],
+                ldflags: stampPrometheus(reported),
+                ...none,
+            };
         }
         case "amtool": {
             const v = VERSIONS.alertmanager;
             const reported = v.tag.slice(1);
-            return { name, module: v.goModule, version: v.goVersion, pkg: `${v.goModule}/cmd/amtool`, reportedVersion: reported, versionArgs: ["--version"], ldflags: stampPrometheus(reported), ...none };
+            return {
+                name,
+                module: v.goModule,
+                version: v.goVersion,
+                pkg: `${v.goModule}/cmd/amtool`,
+                reportedVersion: reported,
+                versionArgs: ["--version"],
+                ldflags: stampPrometheus(reported),
+                ...none,
+            };
         }
         case "pulumi": {
             const v = PULUMI_CLI;
@@ -90,7 +126,8 @@ export function toolSpec(name: ToolName): ToolSpec {
 
 /** Root of the build cache: outside the clone, so fresh clones reuse it. */
 export function toolCacheRoot(): string {
-    const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
+    const base =
+        process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
     return path.join(base, "a4co-observability", "tools");
 }
 
@@ -99,7 +136,8 @@ let goVersionCache: string | undefined;
 export function goVersion(): string {
     if (goVersionCache === undefined) {
         const r = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8", env: goEnv() });
-        if (r.error || r.status !== 0) throw new Error(`go env GOVERSION failed: ${r.error?.message ?? r.stderr} (is Go installed? see README, Prerequisites)`);
+        if (r.error || r.status !== 0)
+            throw new Error(`go env GOVERSION failed: ${r.error?.message ?? r.stderr} (is Go installed? see README, Prerequisites)`);
         goVersionCache = r.stdout.trim();
     }
     return goVersionCache;
@@ -117,7 +155,9 @@ export function toolBinary(tool: ToolName | ToolSpec): string {
 export function toolPath(tool: ToolName | ToolSpec): string {
     const bin = toolBinary(tool);
     if (!fs.existsSync(bin)) {
-        throw new Error(`${specOf(tool).name} is not built at ${bin}: run the tests through jest (its globalSetup builds the tools) or call ensureTools().`);
+        throw new Error(
+            `${specOf(tool).name} is not built at ${bin}: run the tests through jest (its globalSetup builds the tools) or call ensureTools().`,
+        );
     }
     return bin;
 }

@@ -98,18 +98,20 @@ export function logsPanel(title: string, expr: string, description = ""): logs.P
 
 /** A template variable from a Prometheus label, multi-select with "All". */
 export function labelVariable(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
-    return new dashboard.QueryVariableBuilder(name)
-        .label(label)
-        .datasource(PROMETHEUS)
-        .query({ query, refId: `${name}-variable`, qryType: 1 })
-        .definition(query)
-        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-        .sort(dashboard.VariableSort.AlphabeticalAsc)
-        .multi(true)
-        .includeAll(true)
-        // `.+`, not `.*`: Loki refuses a stream selector whose matchers all match the empty string, and "All"
-        // must work in log panels too. Every series these variables filter carries the label.
-        .allValue(ALL_VALUE);
+    return (
+        new dashboard.QueryVariableBuilder(name)
+            .label(label)
+            .datasource(PROMETHEUS)
+            .query({ query, refId: `${name}-variable`, qryType: 1 })
+            .definition(query)
+            .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+            .sort(dashboard.VariableSort.AlphabeticalAsc)
+            .multi(true)
+            .includeAll(true)
+            // `.+`, not `.*`: Loki refuses a stream selector whose matchers all match the empty string, and "All"
+            // must work in log panels too. Every series these variables filter carries the label.
+            .allValue(ALL_VALUE)
+    );
 }
 
 /** What a label variable's "All" stands for in queries. */

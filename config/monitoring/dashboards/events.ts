@@ -39,7 +39,10 @@ export function eventsDashboard(): dashboard.Dashboard {
         )
         .withPanel(
             timeSeries("Processing errors", "ops", [
-                promQuery(`sum by (consumer, event_type) (rate(event_processing_errors_total{${S}}[$__rate_interval]))`, "{{consumer}} {{event_type}}"),
+                promQuery(
+                    `sum by (consumer, event_type) (rate(event_processing_errors_total{${S}}[$__rate_interval]))`,
+                    "{{consumer}} {{event_type}}",
+                ),
             ]),
         )
         .withPanel(

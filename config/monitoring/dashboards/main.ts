@@ -41,7 +41,10 @@ export function mainDashboard(): dashboard.Dashboard {
         )
         .withPanel(
             timeSeries("Requests by method, path and status", "reqps", [
-                promQuery(`sum by (service, method, path, status) (rate(http_requests_total{${S}}[$__rate_interval]))`, "{{service}} {{method}} {{path}} {{status}}"),
+                promQuery(
+                    `sum by (service, method, path, status) (rate(http_requests_total{${S}}[$__rate_interval]))`,
+                    "{{service}} {{method}} {{path}} {{status}}",
+                ),
             ]),
         )
         .withPanel(

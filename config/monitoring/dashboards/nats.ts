@@ -9,8 +9,7 @@ export const NATS_DASHBOARD_UID = "a4co-nats";
  * varz series carry only `server_id`, which changes on every restart under `-use_internal_server_id`; the
  * `nats_server:info` recording rule maps it to the stable `server_name`, and every varz query joins on it.
  */
-const byName = (metric: string) =>
-    `${metric}{${SEL.nats}} * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"}`;
+const byName = (metric: string) => `${metric}{${SEL.nats}} * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"}`;
 const JS = `${SEL.nats}, server_name=~"$server"`;
 
 /** The design's NATS dashboard, on the names prometheus-nats-exporter really emits with `-prefix=nats`. */
@@ -40,14 +39,30 @@ export function natsDashboard(): dashboard.Dashboard {
         )
         .withPanel(
             timeSeries("Messages in / out", "ops", [
-                promQuery(`sum by (server_name) (rate(nats_varz_in_msgs{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`, "{{server_name}} in", "A"),
-                promQuery(`sum by (server_name) (rate(nats_varz_out_msgs{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`, "{{server_name}} out", "B"),
+                promQuery(
+                    `sum by (server_name) (rate(nats_varz_in_msgs{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
+                    "{{server_name}} in",
+                    "A",
+                ),
+                promQuery(
+                    `sum by (server_name) (rate(nats_varz_out_msgs{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
+                    "{{server_name}} out",
+                    "B",
+                ),
             ]),
         )
         .withPanel(
             timeSeries("Bytes in / out", "Bps", [
-                promQuery(`sum by (server_name) (rate(nats_varz_in_bytes{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`, "{{server_name}} in", "A"),
-                promQuery(`sum by (server_name) (rate(nats_varz_out_bytes{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`, "{{server_name}} out", "B"),
+                promQuery(
+                    `sum by (server_name) (rate(nats_varz_in_bytes{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
+                    "{{server_name}} in",
+                    "A",
+                ),
+                promQuery(
+                    `sum by (server_name) (rate(nats_varz_out_bytes{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
+                    "{{server_name}} out",
+                    "B",
+                ),
             ]),
         )
         .withPanel(timeSeries("Memory", "bytes", [promQuery(`sum by (server_name) (${byName("nats_varz_mem")})`, "{{server_name}}")]))
@@ -79,7 +94,10 @@ export function natsDashboard(): dashboard.Dashboard {
         )
         .withPanel(
             timeSeries("JetStream API errors", "ops", [
-                promQuery(`sum by (server_name) (rate(nats_varz_jetstream_stats_api_errors{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`, "{{server_name}}"),
+                promQuery(
+                    `sum by (server_name) (rate(nats_varz_jetstream_stats_api_errors{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
+                    "{{server_name}}",
+                ),
             ]),
         )
         .build();

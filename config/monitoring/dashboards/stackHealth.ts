@@ -34,13 +34,27 @@ export function stackHealthDashboard(lokiBudget: LokiStorageBudget): dashboard.D
         .withRow(row("Targets"))
         .withPanel(statPanel("Targets down", "short", "count(up == 0) or vector(0)", 1, 1))
         .withPanel(statPanel("Firing alerts", "short", `count(ALERTS{alertstate="firing", alertname!="Watchdog"}) or vector(0)`, 1, 5))
-        .withPanel(statPanel("Rule evaluation failures (1h)", "short", `sum(increase(prometheus_rule_evaluation_failures_total{${SEL.prometheus}}[1h]))`, 1, 1))
-        .withPanel(statPanel("Failed notifications (1h)", "short", `sum(increase(alertmanager_notifications_failed_total{${SEL.alertmanager}}[1h]))`, 1, 1))
+        .withPanel(
+            statPanel(
+                "Rule evaluation failures (1h)",
+                "short",
+                `sum(increase(prometheus_rule_evaluation_failures_total{${SEL.prometheus}}[1h]))`,
+                1,
+                1,
+            ),
+        )
+        .withPanel(
+            statPanel("Failed notifications (1h)", "short", `sum(increase(alertmanager_notifications_failed_total{${SEL.alertmanager}}[1h]))`, 1, 1),
+        )
         .withPanel(timeSeries("Scrape targets up", "short", [promQuery("sum by (job) (up)", "{{job}}")]))
         .withRow(row("Prometheus"))
         .withPanel(
             timeSeries("TSDB size against the retention bound", "bytes", [
-                promQuery(`prometheus_tsdb_storage_blocks_bytes{${SEL.prometheus}} + prometheus_tsdb_wal_storage_size_bytes{${SEL.prometheus}}`, "blocks + WAL", "A"),
+                promQuery(
+                    `prometheus_tsdb_storage_blocks_bytes{${SEL.prometheus}} + prometheus_tsdb_wal_storage_size_bytes{${SEL.prometheus}}`,
+                    "blocks + WAL",
+                    "A",
+                ),
                 promQuery(`prometheus_tsdb_retention_limit_bytes{${SEL.prometheus}}`, "retention.size", "B"),
             ]),
         )
@@ -59,8 +73,16 @@ export function stackHealthDashboard(lokiBudget: LokiStorageBudget): dashboard.D
         )
         .withPanel(
             timeSeries("Dropped and discarded log lines", "short", [
-                promQuery(`sum by (reason) (increase(loki_discarded_samples_total{${SEL.loki}}[$__rate_interval]))`, "Loki discarded: {{reason}}", "A"),
-                promQuery(`sum by (job) (increase(promtail_dropped_entries_total{${collectors}}[$__rate_interval]))`, "collector dropped ({{job}})", "B"),
+                promQuery(
+                    `sum by (reason) (increase(loki_discarded_samples_total{${SEL.loki}}[$__rate_interval]))`,
+                    "Loki discarded: {{reason}}",
+                    "A",
+                ),
+                promQuery(
+                    `sum by (job) (increase(promtail_dropped_entries_total{${collectors}}[$__rate_interval]))`,
+                    "collector dropped ({{job}})",
+                    "B",
+                ),
             ]),
         )
         .withPanel(
@@ -74,8 +96,16 @@ export function stackHealthDashboard(lokiBudget: LokiStorageBudget): dashboard.D
         .withRow(row("Alertmanager"))
         .withPanel(
             timeSeries("Notifications", "ops", [
-                promQuery(`sum by (integration) (rate(alertmanager_notifications_total{${SEL.alertmanager}}[$__rate_interval]))`, "sent {{integration}}", "A"),
-                promQuery(`sum by (integration) (rate(alertmanager_notifications_failed_total{${SEL.alertmanager}}[$__rate_interval]))`, "failed {{integration}}", "B"),
+                promQuery(
+                    `sum by (integration) (rate(alertmanager_notifications_total{${SEL.alertmanager}}[$__rate_interval]))`,
+                    "sent {{integration}}",
+                    "A",
+                ),
+                promQuery(
+                    `sum by (integration) (rate(alertmanager_notifications_failed_total{${SEL.alertmanager}}[$__rate_interval]))`,
+                    "failed {{integration}}",
+                    "B",
+                ),
             ]),
         )
         .build();
