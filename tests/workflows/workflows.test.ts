@@ -148,8 +148,8 @@ describe("jobs", () => {
     const runs = (id: string) => (job(id).steps ?? []).map((s) => s.run).filter(Boolean);
     const action = (id: string, name: string) => (job(id).steps ?? []).find((s) => s.uses?.startsWith(`${name}@`));
 
-    it("test: installs, type-checks, lints, checks formatting and runs npm test with Go", () => {
-        expect(runs("test")).toEqual(["npm ci", "npm run typecheck", "npm run lint", "npm run format:check", "npm test"]);
+    it("test: installs, type-checks, lints, checks formatting and runs the unit suite with Go", () => {
+        expect(runs("test")).toEqual(["npm ci", "npm run typecheck", "npm run lint", "npm run format:check", "npm run test:unit"]);
         expect(action("test", "actions/setup-go")?.with?.["go-version"]).toMatch(/^1\.26\.\d+$/);
         expect(action("test", "actions/setup-node")?.with?.cache).toBe("npm");
         expect(action("test", "actions/cache")?.with?.path).toBe("~/.cache/a4co-observability/tools");
