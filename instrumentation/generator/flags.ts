@@ -18,6 +18,8 @@ export interface GeneratorOptions {
     readonly durationMs: number;
     /** Probability that one handler call fails (each delivery draws anew, so most failures succeed on redelivery). */
     readonly errorRate: number;
+    /** Requests per second to the generator's own orders API (HTTP metrics); 0 = none. */
+    readonly httpRate: number;
     /** Mean simulated handler latency (exponentially distributed). */
     readonly consumerLatencyMs: number;
     readonly consumerConcurrency: number;
@@ -53,7 +55,8 @@ consumes them with several durable consumers that fail at --error-rate, serves /
   --password-file FILE    file with the user's password (default: environment variable NATS_PASSWORD)
   --rate N                events per second (default 200)
   --duration D            how long to publish, e.g. 60s, 5m, 500ms (default 60s)
-  --error-rate P          probability a handler call fails, 0..1 (default 0.02)
+  --error-rate P          probability a handler call (and an HTTP request) fails, 0..1 (default 0.02)
+  --http-rate N           requests per second to the generator's own orders API, for HTTP metrics (default 20; 0 = none)
   --consumer-latency D    mean simulated handler time (default 5ms)
   --consumer-concurrency N handlers in flight per consumer (default 32)
   --max-deliver N         deliveries before a failing event is terminated (default 3)
@@ -109,6 +112,7 @@ export function parseGeneratorFlags(argv: readonly string[]): GeneratorOptions |
                 rate: { type: "string", default: "200" },
                 duration: { type: "string", default: "60s" },
                 "error-rate": { type: "string", default: "0.02" },
+                "http-rate": { type: "string", default: "20" },
                 "consumer-latency": { type: "string", default: "5ms" },
                 "consumer-concurrency": { type: "string", default: "32" },
                 "max-deliver": { type: "string", default: "3" },
@@ -155,6 +159,12 @@ export function parseGeneratorFlags(argv: readonly string[]): GeneratorOptions |
         rate: parseNumber("rate", v.rate, { min: 0.1, max: 1_000_000 }, "use events per second, a number > 0 (e.g. 200)"),
         durationMs: parseDuration("duration", v.duration),
         errorRate: parseNumber("error-rate", v["error-rate"], { min: 0, max: 1 }, "use a probability between 0 and 1 (e.g. 0.02 for 2%)"),
+        httpRate: parseNumber(
+            "http-rate",
+            v["http-rate"],
+            { min: 0, max: 10_000 },
+            "use requests per second, a number ≥ 0 (e.g. 20; 0 = no HTTP traffic)",
+        ),
         consumerLatencyMs: parseDuration("consumer-latency", v["consumer-latency"]),
         consumerConcurrency: parseNumber(
             "consumer-concurrency",

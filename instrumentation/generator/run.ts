@@ -14,6 +14,7 @@ import type { DestinationStream } from "pino";
 import { createInstrumentation, DeliveryReport, ensureEventStream, MetricsServer, RunningConsumer } from "..";
 import { consumersPerType, DOMAIN_CONSUMERS, EVENT_TYPES, FlowScheduler, seededRandom, simulatedLatencyMs } from "./domain";
 import type { GeneratorOptions } from "./flags";
+import { callOrdersApi, OrdersApi, startOrdersApi } from "./ordersApi";
 import { emptyCounts, formatSummary, GeneratorSummary, LatencySamples, progressLine } from "./summary";
 
 /**
@@ -95,6 +96,9 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
     };
 
     const consumers: RunningConsumer[] = [];
+    let ordersApi: OrdersApi | undefined;
+    const httpCalls = new Set<Promise<void>>();
+    const http = { sent: 0, failed: 0 };
     let metricsServer: MetricsServer | undefined;
     let started: number | undefined;
     let publishEnded: number | undefined;
@@ -129,7 +133,12 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
                 }),
             );
         }
-        log.info({ rate: opts.rate, durationMs: opts.durationMs, errorRate: opts.errorRate, delivery: opts.delivery }, "generating events");
+        if (opts.httpRate > 0)
+            ordersApi = await startOrdersApi(inst.metrics, { errorRate: opts.errorRate, latencyMs: opts.consumerLatencyMs, random });
+        log.info(
+            { rate: opts.rate, httpRate: opts.httpRate, durationMs: opts.durationMs, errorRate: opts.errorRate, delivery: opts.delivery },
+            "generating events",
+        );
         // The clock starts now: setting up the stream and consumers must not become a backlog burst.
         const t0 = performance.now();
         started = t0;
@@ -172,6 +181,21 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
         while (!io.signal?.aborted) {
             const elapsed = performance.now() - t0;
             if (elapsed >= opts.durationMs) break;
+            if (ordersApi) {
+                const api = ordersApi;
+                for (let owedHttp = Math.floor((opts.httpRate * elapsed) / 1000) - http.sent; owedHttp > 0; owedHttp--) {
+                    http.sent++;
+                    const call = callOrdersApi(api, random).then(
+                        (status) => void (status >= 500 && http.failed++),
+                        (err: Error) => {
+                            http.failed++;
+                            log.warn({ err }, "orders API call failed");
+                        },
+                    );
+                    httpCalls.add(call);
+                    void call.finally(() => httpCalls.delete(call));
+                }
+            }
             const owed = Math.floor((opts.rate * elapsed) / 1000) - counts.sent;
             for (let i = 0; i < owed; i++) {
                 if (inflight >= opts.maxInflight) {
@@ -193,6 +217,8 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
         stoppedEarly = Boolean(io.signal?.aborted);
         publishEnded = performance.now();
         while (inflight > 0) await new Promise<void>((r) => (windowFreed = r));
+        await Promise.all([...httpCalls]);
+        if (ordersApi) log.info({ requests: http.sent, failed: http.failed }, "orders API traffic");
         if (out && !opts.quiet && tty) out.write(`\r${progressLine(counts, publishEnded - t0, opts.durationMs)}\x1b[K\n`);
 
         // Draining: wait until every acked event was handled by all its consumers (acked or terminated).
@@ -206,6 +232,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
         throw err;
     } finally {
         for (const c of consumers) await c.stop();
+        await ordersApi?.close();
     }
 
     // Both are set once publishing began; an error before that was rethrown above.

@@ -22,6 +22,7 @@ describe("generator flags", () => {
             rate: 200,
             durationMs: 60_000,
             errorRate: 0.02,
+            httpRate: 20,
             metricsHost: "127.0.0.1",
             metricsPort: undefined,
             stream: "EVENTS",
@@ -171,6 +172,15 @@ describe("the generator CLI against a real nats-server", () => {
             expect(sumSamples(samples, "event_processing_errors_total")).toBe(summary.failed);
             expect(sumSamples(samples, "event_processing_duration_seconds_count")).toBe(summary.consumed);
             for (const c of DOMAIN_CONSUMERS) expect(sumSamples(samples, "event_consumed_total", { consumer: c.name })).toBeGreaterThan(0);
+            // Its orders API: templated paths only, 20/s by default, 5xx at the error rate.
+            const httpRequests = sumSamples(samples, "http_requests_total");
+            expect(httpRequests).toBeGreaterThanOrEqual(90);
+            expect(httpRequests).toBeLessThanOrEqual(101);
+            expect(sumSamples(samples, "http_requests_total", { path: "/orders/:id", method: "GET", status: "200" })).toBeGreaterThan(0);
+            expect(sumSamples(samples, "http_requests_total", { path: "/orders", method: "POST", status: "201" })).toBeGreaterThan(0);
+            expect(sumSamples(samples, "http_requests_total", { status: "500" })).toBeGreaterThan(0);
+            expect(sumSamples(samples, "http_requests_total", { path: "unmatched" })).toBe(0);
+            expect(sumSamples(samples, "http_request_duration_seconds_count")).toBe(httpRequests);
             // Deliveries = first deliveries to every interested consumer + redeliveries.
             const perType = consumersPerType();
             const firstDeliveries = EVENT_TYPES.reduce(

@@ -265,7 +265,7 @@ describe("Stack Health: Loki storage", () => {
         const health = JSON.parse(content.dashboards.find((d) => d.uid === "a4co-stack-health")!.json) as { panels: Panel[] };
         const panel = health.panels.find((p) => p.title === "Loki storage: projected at retention against its volume");
         expect(panel?.targets?.map((t) => t.expr)).toEqual([
-            'sum(increase(loki_ingester_chunk_stored_bytes_total{job="loki"}[1d])) * 7',
+            '(sum(increase(loki_ingester_chunk_stored_bytes_total{job="loki"}[1d])) or sum(increase(loki_distributor_bytes_received_total{job="loki"}[1d]))) * 7',
             `vector(${sizeTier("dev").storageMb.loki * 1024 * 1024})`,
         ]);
     });

@@ -21,7 +21,9 @@ export interface LokiStorageBudget {
 export function lokiStorageProjection(budget: LokiStorageBudget): { projected: string; budget: string } {
     const retentionDays = budget.retentionHours / 24;
     return {
-        projected: `sum(increase(loki_ingester_chunk_stored_bytes_total{${SEL.loki}}[1d])) * ${retentionDays}`,
+        // Loki creates the stored-bytes series at its first chunk flush (30 min to 2 h after start); until then the
+        // bytes it received stand in, an upper bound (chunks are compressed).
+        projected: `(sum(increase(loki_ingester_chunk_stored_bytes_total{${SEL.loki}}[1d])) or sum(increase(loki_distributor_bytes_received_total{${SEL.loki}}[1d]))) * ${retentionDays}`,
         budget: `vector(${budget.volumeBytes})`,
     };
 }
@@ -67,15 +69,16 @@ export function stackHealthDashboard(lokiBudget: LokiStorageBudget): dashboard.D
         )
         .withPanel(
             timeSeries("Loki storage: projected at retention against its volume", "bytes", [
-                promQuery(lokiStorage.projected, "chunks stored in the last 24h × retention days", "A"),
+                promQuery(lokiStorage.projected, "stored in the last 24h × retention days (received, before the first flush)", "A"),
                 promQuery(lokiStorage.budget, "Loki volume budget", "B"),
             ]),
         )
         .withPanel(
             timeSeries("Dropped and discarded log lines", "short", [
                 promQuery(
-                    `sum by (reason) (increase(loki_discarded_samples_total{${SEL.loki}}[$__rate_interval]))`,
-                    "Loki discarded: {{reason}}",
+                    // The series appears at Loki's first discard: 0 until then.
+                    `sum by (reason) (increase(loki_discarded_samples_total{${SEL.loki}}[$__rate_interval])) or vector(0)`,
+                    "Loki discarded {{reason}}",
                     "A",
                 ),
                 promQuery(

@@ -1,0 +1,101 @@
+/**
+ * The local images: each starts from its default CMD, its healthcheck command passes inside it, and what the engine
+ * reports (USER, WORKDIR, ENTRYPOINT, CMD, owners of the image's directories) matches the table of images.ts, which
+ * reproduces the official images.
+ */
+import Dockerode from "dockerode";
+
+import { ensureEngine } from "./engine";
+import { ensureImages } from "./imageBuild";
+import { E2E_LABEL, E2eImage, e2eImages } from "./images";
+import { removeLabelled, withoutControlBytes } from "./stackRunner";
+import { sleep } from "./probes";
+
+const docker = new Dockerode();
+const runLabel = `images-${Date.now()}`;
+let images: E2eImage[] = [];
+
+beforeAll(async () => {
+    await ensureEngine();
+    images = e2eImages();
+    ensureImages((l) => process.stdout.write(`${l}\n`), images);
+}, 3_600_000);
+
+afterAll(() => removeLabelled(`${E2E_LABEL}=${runLabel}`));
+
+/** Runs a command inside the container; returns its exit code and output. */
+async function exec(c: Dockerode.Container, cmd: readonly string[]): Promise<{ code: number; out: string }> {
+    const e = await c.exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true });
+    const stream = await e.start({});
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve) => {
+        stream.on("data", (d: Buffer) => chunks.push(d));
+        stream.on("end", () => resolve());
+    });
+    const info = await e.inspect();
+    return { code: info.ExitCode ?? -1, out: withoutControlBytes(Buffer.concat(chunks).toString("utf8")) };
+}
+
+/** The first 512-byte block of a stream (then stops reading it). */
+function firstBlock(stream: NodeJS.ReadableStream): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (d: Buffer) => {
+            chunks.push(d);
+            size += d.length;
+            if (size >= 512) {
+                stream.removeListener("data", onData);
+                (stream as unknown as { destroy?: () => void }).destroy?.();
+                resolve(Buffer.concat(chunks).subarray(0, 512));
+            }
+        };
+        stream.on("data", onData);
+        stream.on("error", reject);
+        stream.on("end", () => (size >= 512 ? undefined : reject(new Error("archive shorter than one tar block"))));
+    });
+}
+
+/** Extra arguments an image needs to run on its own (the exporter has no default CMD in the official image either). */
+const standaloneArgs = (i: E2eImage): string[] | undefined => (i.service === "natsExporter" ? ["-varz", "http://127.0.0.1:8222"] : undefined);
+
+describe.each(e2eImages().map((i) => [i.localRef, i] as const))("local image %s", (_ref, image) => {
+    it("has the official image's USER, WORKDIR, ENTRYPOINT and CMD", async () => {
+        const info = await docker.getImage(image.localRef).inspect();
+        expect({ user: info.Config.User, workdir: info.Config.WorkingDir, entrypoint: info.Config.Entrypoint, cmd: info.Config.Cmd ?? [] }).toEqual({
+            user: image.user,
+            workdir: image.workdir,
+            entrypoint: image.entrypoint,
+            cmd: image.cmd,
+        });
+    });
+
+    it("starts, passes its healthcheck command, and owns its directories", async () => {
+        const c = await docker.createContainer({
+            Image: image.localRef,
+            Cmd: standaloneArgs(image),
+            Labels: { [E2E_LABEL]: runLabel },
+            HostConfig: { NetworkMode: "bridge" },
+        });
+        await c.start();
+        let last = { code: -1, out: "" };
+        for (let i = 0; i < 30; i++) {
+            await sleep(1000);
+            last = await exec(c, image.healthcheck);
+            if (last.code === 0) break;
+        }
+        expect({ healthcheck: image.healthcheck, exit: last.code }).toEqual({ healthcheck: image.healthcheck, exit: 0 });
+        // Owners, read through the archive API (works without a shell, e.g. in Loki's image): the first tar header
+        // of the directory carries its uid and gid.
+        for (const [dir, owner] of Object.entries(image.owned)) {
+            const stream = await c.getArchive({ path: dir });
+            const header = await firstBlock(stream);
+            const uid = parseInt(header.subarray(108, 116).toString("ascii").replace(/\0.*$/, "").trim(), 8);
+            const gid = parseInt(header.subarray(116, 124).toString("ascii").replace(/\0.*$/, "").trim(), 8);
+            expect({ dir, owner: `${uid}:${gid}` }).toEqual({ dir, owner });
+        }
+        const shell = await exec(c, ["sh", "-c", "true"]).catch((e: Error) => ({ code: -1, out: e.message }));
+        expect({ shell: shell.code === 0 }).toEqual({ shell: image.busybox });
+        await c.remove({ force: true, v: true });
+    }, 120_000);
+});

@@ -1,0 +1,622 @@
+/**
+ * The dev stack, running: what index.ts declares (under the project's mocks, dev stack file + free host ports + the
+ * event generator as a scrape target) created on a real Docker engine with local images of the pinned programs,
+ * driven with traffic, every dashboard query, recording rule and alert proven against the live data.
+ * Prints one table and writes out/e2e-report.json. Run with `npm run test:e2e`.
+ */
+import { spawn, ChildProcess, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+
+import { DOCKER_SERVICES } from "../../components/dockerServices";
+import { buildMonitoringContent } from "../../components/monitoringContent";
+import { LOG_LABELS } from "../../config/logLabels";
+import { installMocks } from "../support/mocks";
+import { REPO_ROOT } from "../support/stackConfig";
+import { DeclaredStack, declaredDevStack } from "./declared";
+import { ensureEngine } from "./engine";
+import { ensureImages } from "./imageBuild";
+import { e2eImages } from "./images";
+import { connectOutcome, consumeAll, Login, natsLogin, permissionViolation, publishAcked } from "./natsChecks";
+import { alertmanagerAlerts, lokiQuery, promQuery, promTargets, sleep, waitFor } from "./probes";
+import { alertRuleQueries, dashboardQueries, dataSides, recordingRuleQueries, vectorSelectors } from "./queries";
+import { E2eReport, renderReport } from "./report";
+import { removeLabelled, StackRunner, startCleanupWatchdog } from "./stackRunner";
+import { RUN_LABEL } from "./translate";
+import { pushLogFile } from "./logPush";
+import { verifyTranslation } from "./verifyTranslation";
+
+installMocks({ stack: "dev" });
+
+const REPORT_FILE = path.join(REPO_ROOT, "out", "e2e-report.json");
+const GENERATOR_SECONDS = 60;
+const SCRAPE_INTERVAL_S = 15;
+const report = new E2eReport();
+const runId = `run-${Date.now()}`;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const runner = new StackRunner(runId, log);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-e2e-"));
+/** Outside `work`, so the watchdog still finds it after cleanup removed `work`. */
+const generatorPidFile = path.join(os.tmpdir(), `a4co-e2e-${runId}.generator-pid`);
+let stack: DeclaredStack;
+let ports: Record<string, number>;
+let generator: ChildProcess | undefined;
+let generatorPort = 0;
+const peakMemory = new Map<string, number>();
+let statsTimer: NodeJS.Timeout | undefined;
+
+const url = {
+    prometheus: () => `http://127.0.0.1:${ports.prometheus}`,
+    loki: () => `http://127.0.0.1:${ports.loki}`,
+    alertmanager: () => `http://127.0.0.1:${ports.alertmanager}`,
+    nats: () => `nats://127.0.0.1:${ports.natsClient}`,
+};
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer();
+        s.once("error", reject);
+        s.listen(0, "127.0.0.1", () => {
+            const p = (s.address() as net.AddressInfo).port;
+            s.close(() => resolve(p));
+        });
+    });
+}
+
+/**
+ * The address `host-gateway` resolves to on this engine (where containers reach the host), read from the /etc/hosts
+ * the engine writes for a throwaway container; the generator's /metrics listens there, not on every interface.
+ */
+function hostGatewayIp(image: string): string {
+    const r = spawnSync(
+        "docker",
+        [
+            "run",
+            "--rm",
+            "--label",
+            `${RUN_LABEL}=${runId}`,
+            "--add-host",
+            "host.docker.internal:host-gateway",
+            "--entrypoint",
+            "cat",
+            image,
+            "/etc/hosts",
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+    );
+    const ip = /^(\d+\.\d+\.\d+\.\d+)\s+host\.docker\.internal$/m.exec(r.stdout)?.[1];
+    if (r.status !== 0 || !ip) throw new Error(`cannot resolve host-gateway on this engine: ${r.stderr}${r.stdout}`);
+    return ip;
+}
+
+function logins(): Record<string, Login> {
+    const creds = stack.outputs.natsCredentials as Record<string, { user: string; password: string }>;
+    return Object.fromEntries(Object.values(creds).map((c) => [c.user, { user: c.user, password: c.password }]));
+}
+
+function cleanupSync(): void {
+    if (statsTimer) clearInterval(statsTimer);
+    if (generator?.pid) {
+        try {
+            process.kill(-generator.pid, "SIGKILL");
+        } catch {
+            /* already gone */
+        }
+    }
+    fs.rmSync(generatorPidFile, { force: true });
+    runner.removeEverythingSync();
+    fs.rmSync(work, { recursive: true, force: true });
+}
+
+const onSignal = (signal: NodeJS.Signals) => {
+    log(`\n${signal}: removing every container, network and volume of run ${runId}`);
+    cleanupSync();
+    process.exit(130);
+};
+
+async function sampleMemory(): Promise<void> {
+    for (const s of runner.started.values()) {
+        const st = (await runner.docker
+            .getContainer(s.name)
+            .stats({ stream: false })
+            .catch(() => undefined)) as { memory_stats?: { usage?: number; max_usage?: number } } | undefined;
+        const used = Math.max(st?.memory_stats?.max_usage ?? 0, st?.memory_stats?.usage ?? 0);
+        if (used > (peakMemory.get(s.name) ?? 0)) peakMemory.set(s.name, used);
+    }
+}
+
+beforeAll(async () => {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    // jest may exit on Ctrl-C without running afterAll: the watchdog cleans up after this process, whatever ends it.
+    startCleanupWatchdog(process.pid, `${RUN_LABEL}=${runId}`, generatorPidFile);
+    await ensureEngine(log);
+    // Leftovers of an interrupted earlier run (everything the suite makes carries the label key).
+    removeLabelled(RUN_LABEL);
+    log("images (built once, then cached):");
+    ensureImages(log, e2eImages());
+    const names = ["grafana", "prometheus", "loki", "alertmanager", "natsClient", "natsMonitoring", "natsExporter"];
+    ports = {};
+    for (const n of names) ports[n] = await freePort();
+    generatorPort = await freePort();
+    stack = await declaredDevStack({
+        ports,
+        scrapeTargets: [{ service: "event-generator", address: `host.docker.internal:${generatorPort}`, metricsPath: "/metrics" }],
+    });
+    log(`bringing the dev stack up (run ${runId}, host ports ${JSON.stringify(ports)})`);
+    const seconds = await runner.up(stack);
+    report.figure("create -> all healthy", `${seconds.toFixed(1)} s`);
+    statsTimer = setInterval(() => void sampleMemory(), 5000);
+}, 1_800_000);
+
+afterAll(async () => {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    await sampleMemory().catch(() => undefined);
+    for (const s of runner.started.values()) {
+        const info = await runner.docker
+            .getContainer(s.name)
+            .inspect()
+            .catch(() => undefined);
+        const limit = info?.HostConfig.Memory ?? 0;
+        const peak = peakMemory.get(s.name) ?? 0;
+        report.figure(
+            `peak memory ${s.service}`,
+            `${(peak / 2 ** 20).toFixed(0)} MiB of ${(limit / 2 ** 20).toFixed(0)} MiB limit (${((100 * peak) / (limit || 1)).toFixed(0)}%), OOM-killed: ${info?.State.OOMKilled ?? "?"}`,
+        );
+        if (info?.State.OOMKilled) report.add("figures", `${s.service} not OOM-killed`, "fail", "the engine reports OOMKilled");
+    }
+    cleanupSync();
+    log(`\n${renderReport(report.rows, report.figures)}\n`);
+    report.write(REPORT_FILE);
+    log(`report written to ${path.relative(REPO_ROOT, REPORT_FILE)}`);
+}, 300_000);
+
+function durationSeconds(d: string): number {
+    const m = /^(\d+)(s|m|h)$/.exec(d);
+    if (!m) throw new Error(`unexpected duration ${d}`);
+    return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+}
+
+/** Only Grafana's and the log collector's own metrics come from programs that cannot run here. */
+function notCheckableReason(expr: string): string | undefined {
+    if (/job="grafana"|grafana_/.test(expr)) return "reads Grafana's own metrics: Grafana cannot run here";
+    if (/job="(promtail|alloy)"|promtail_|alloy_|loki_source_|loki_write_/.test(expr))
+        return "reads the log collector's own metrics: Promtail/Alloy cannot run here";
+    return undefined;
+}
+
+/** Follows the generator's log file and pushes its lines to Loki until `ms` passed; returns how many were pushed. */
+async function pushGeneratorLogs(file: string, ms: number): Promise<number> {
+    const deadline = Date.now() + ms;
+    let offset = 0;
+    let pushed = 0;
+    while (Date.now() < deadline) {
+        await sleep(2000);
+        const r = await pushLogFile(url.loki(), file, offset, "a4co-e2e-generator");
+        offset = r.offset;
+        pushed += r.pushed;
+    }
+    return pushed;
+}
+
+/** Adds the rows of one area and fails the test when one of them failed. */
+function expectNoFailures(area: string): void {
+    const failed = report.rows.filter((r) => r.area === area && r.status === "fail");
+    expect(failed.map((r) => `${r.check}: ${r.detail}`)).toEqual([]);
+}
+
+describe("the dev stack on a real Docker engine", () => {
+    it("creates every declared container field by field, and lists what cannot run here", async () => {
+        for (const n of runner.notRun) report.add("containers", `${n.service} (${n.officialRef})`, "not run", n.reason);
+        for (const s of runner.started.values()) {
+            const info = await runner.docker.getContainer(s.name).inspect();
+            const problems = await verifyTranslation(runner.docker.getContainer(s.name), info, s.request);
+            report.add(
+                "containers",
+                `${s.service} healthy`,
+                info.State.Health?.Status === "healthy" ? "pass" : "fail",
+                `health ${info.State.Health?.Status}; healthy ${s.secondsToHealthy.toFixed(1)} s after create`,
+            );
+            report.add(
+                "containers",
+                `${s.service} matches what the program declares`,
+                problems.length ? "fail" : "pass",
+                problems.join("; ") ||
+                    "docker inspect = translated request (image, entrypoint, cmd, env, labels, limits, restart, logging, hosts, ports, mounts, network aliases, healthcheck, stop signal/timeout, uploads)",
+            );
+            const published = Object.values(info.NetworkSettings.Ports ?? {})
+                .flat()
+                .filter(Boolean) as { HostIp: string; HostPort: string }[];
+            const notLoopback = published.filter((p) => p.HostIp !== "127.0.0.1");
+            report.add(
+                "security",
+                `${s.service} published ports on 127.0.0.1 only`,
+                notLoopback.length || !published.length ? (published.length ? "fail" : "pass") : "pass",
+                published.map((p) => `${p.HostIp}:${p.HostPort}`).join(", ") || "no published port",
+            );
+        }
+        expectNoFailures("containers");
+    });
+
+    it("drives traffic: the event generator publishes through NATS and is scraped on host.docker.internal", async () => {
+        const passwordFile = path.join(work, "microservice.password");
+        fs.writeFileSync(passwordFile, logins().microservice.password, { mode: 0o600 });
+        const logFile = path.join(work, "generator.log");
+        const args = [
+            "run",
+            "generate-events",
+            "--",
+            "--nats",
+            url.nats(),
+            "--user",
+            "microservice",
+            "--password-file",
+            passwordFile,
+            "--rate",
+            "50",
+            "--duration",
+            `${GENERATOR_SECONDS}s`,
+            "--metrics-port",
+            String(generatorPort),
+            "--metrics-host",
+            hostGatewayIp(e2eImages().find((i) => i.service === "nats")!.localRef),
+            "--log-file",
+            logFile,
+            "--linger",
+            "3600s",
+            "--quiet",
+            "--summary-json",
+            path.join(work, "summary.json"),
+        ];
+        log(`traffic: npm ${args.join(" ")}`);
+        // Its own process group, so cleanup can stop it and its children by pid.
+        generator = spawn("npm", args, { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        if (generator.pid) fs.writeFileSync(generatorPidFile, String(generator.pid));
+        let output = "";
+        generator.stdout?.on("data", (d) => (output += String(d)));
+        generator.stderr?.on("data", (d) => (output += String(d)));
+
+        // Freshness: publish -> counter visible in a Prometheus query.
+        const t0 = Date.now();
+        const seen = await waitFor(
+            async () => ((await promQuery(url.prometheus(), 'sum(event_published_total{job="a4co-services"}) > 0')).series.length ? true : undefined),
+            120_000,
+            1000,
+        );
+        const fresh = (Date.now() - t0) / 1000;
+        report.add(
+            "traffic",
+            "generator metrics reach Prometheus",
+            seen ? "pass" : "fail",
+            seen
+                ? `first event_published_total after ${fresh.toFixed(1)} s`
+                : `no event_published_total within 120 s; generator output: ${output.slice(-600)}`,
+        );
+        report.figure(
+            "publish -> counter in a query",
+            seen
+                ? `${fresh.toFixed(1)} s (target <= ${2 * SCRAPE_INTERVAL_S} s after the generator's first publish, includes its start-up)`
+                : "never",
+        );
+
+        // Logs: no collector can run here, so the generator's JSON lines are pushed with the config/logLabels.ts labels.
+        const pushed = await pushGeneratorLogs(logFile, GENERATOR_SECONDS * 1000 + 20_000);
+        report.add(
+            "logs",
+            "generator log lines pushed to Loki's push API",
+            pushed > 0 ? "pass" : "fail",
+            `${pushed} lines pushed with labels ${Object.values(LOG_LABELS).join(", ")} (no collector runs here: Promtail/Alloy images cannot be built)`,
+        );
+        const exit = await waitFor(() => Promise.resolve(fs.existsSync(path.join(work, "summary.json")) ? true : undefined), 60_000, 1000);
+        report.add(
+            "traffic",
+            `generator ran ${GENERATOR_SECONDS} s`,
+            exit ? "pass" : "fail",
+            exit
+                ? fs.readFileSync(path.join(work, "summary.json"), "utf8").replace(/\s+/g, " ").slice(0, 200)
+                : `no summary; output: ${output.slice(-600)}`,
+        );
+        expectNoFailures("traffic");
+        expectNoFailures("logs");
+    }, 300_000);
+
+    it("scrapes every target of a running service, the generator's included", async () => {
+        const notRunJobs = new Set<string>(runner.notRun.map((n) => DOCKER_SERVICES[n.service].alias));
+        const targets =
+            (await waitFor(async () => {
+                const ts = await promTargets(url.prometheus());
+                const pending = ts.filter(
+                    (t) => t.health !== "up" && !notRunJobs.has(t.labels.job) && !notRunJobs.has(t.scrapeUrl.split("/")[2]?.split(":")[0]),
+                );
+                return pending.length === 0 ? ts : undefined;
+            }, 90_000)) ?? (await promTargets(url.prometheus()));
+        for (const t of targets) {
+            const host = t.scrapeUrl.split("/")[2]?.split(":")[0];
+            if (notRunJobs.has(host)) report.add("scrape", `${t.labels.job} ${t.scrapeUrl}`, "not run", `${host} cannot run here (no image)`);
+            else
+                report.add(
+                    "scrape",
+                    `${t.labels.job} ${t.scrapeUrl}`,
+                    t.health === "up" ? "pass" : "fail",
+                    t.health === "up" ? "up" : `expected up, saw ${t.health}: ${t.lastError}`,
+                );
+        }
+        report.add(
+            "scrape",
+            "the generator is a target (host.docker.internal path)",
+            targets.some((t) => t.scrapeUrl.includes(`host.docker.internal:${generatorPort}`) && t.health === "up") ? "pass" : "fail",
+        );
+        expectNoFailures("scrape");
+    }, 180_000);
+
+    it("answers every dashboard PromQL query, variable and recording rule with series", async () => {
+        // Rates over 1m-5m windows and the recording rules need a few evaluations after the traffic.
+        await sleep(2 * SCRAPE_INTERVAL_S * 1000);
+        const content = buildMonitoringContent({ runbookBaseUrl: "https://example.invalid/runbooks", tier: "dev", lokiRetention: "744h" } as never);
+        const queries = content.dashboards.flatMap((d) => dashboardQueries(d.fileName, d.json));
+        let slowest = { ms: 0, what: "" };
+        let ok = 0;
+        const promql = queries.filter((q) => q.language === "promql");
+        for (const q of promql) {
+            const r = await promQuery(url.prometheus(), q.expr).catch((e: Error) => ({ series: [], ms: 0, error: e.message }));
+            if (r.ms > slowest.ms) slowest = { ms: r.ms, what: `${q.dashboard} ${q.where}` };
+            const notCheckable = notCheckableReason(q.expr);
+            if (r.series.length) ok++;
+            report.add(
+                "promql",
+                `${q.dashboard} ${q.where}`,
+                r.series.length ? "pass" : notCheckable ? "not run" : "fail",
+                r.series.length
+                    ? `${r.series.length} series`
+                    : (notCheckable ?? `expected >= 1 series from ${q.expr}; saw none${"error" in r ? ` (${r.error})` : ""}`),
+            );
+        }
+        report.figure("dashboard PromQL returning data", `${ok} of ${promql.length}`);
+        report.figure("slowest dashboard query", `${slowest.ms} ms (${slowest.what})`);
+        let rulesOk = 0;
+        const rules = recordingRuleQueries();
+        for (const r of rules) {
+            const got = await promQuery(url.prometheus(), r.name).catch(() => ({ series: [] }));
+            if (got.series.length) rulesOk++;
+            report.add(
+                "promql",
+                `recording rule ${r.name}`,
+                got.series.length ? "pass" : "fail",
+                got.series.length ? `${got.series.length} series` : `expected >= 1 series of ${r.name} (${r.expr}); saw none`,
+            );
+        }
+        report.figure("recording rules returning data", `${rulesOk} of ${rules.length}`);
+        const head = await promQuery(url.prometheus(), "prometheus_tsdb_head_series").catch(() => ({ series: [] as { value?: [number, string] }[] }));
+        report.figure("Prometheus head series", head.series[0]?.value?.[1] ?? "?");
+        expectNoFailures("promql");
+    }, 300_000);
+
+    it("lets every alert see its data: each vector selector matches live series, the expression without threshold returns series", async () => {
+        for (const a of alertRuleQueries("https://example.invalid/runbooks")) {
+            const missing: string[] = [];
+            for (const sel of vectorSelectors(a.expr)) {
+                const r = await promQuery(url.prometheus(), sel).catch(() => ({ series: [] }));
+                if (!r.series.length) missing.push(sel);
+            }
+            // The expression without its threshold: each data side of the final comparison returns series.
+            const sides = dataSides(a.expr);
+            const empty: string[] = [];
+            for (const side of sides) {
+                const r = await promQuery(url.prometheus(), side).catch(() => ({ series: [] }));
+                if (!r.series.length) empty.push(side);
+            }
+            // absent(...) returns nothing while the data is there: that is the alert being quiet, not blind.
+            const blind = empty.filter((side) => !/^\(?\s*absent\(/.test(side) && !/\babsent\(/.test(side));
+            const ok = missing.length === 0 && blind.length === 0;
+            report.add(
+                "alerts",
+                `${a.name} sees its data`,
+                ok ? "pass" : "fail",
+                ok
+                    ? `${vectorSelectors(a.expr).length} selectors match live series; ${sides.length} side(s) without threshold return series`
+                    : `selectors without series: ${missing.join(", ") || "none"}; without threshold, no series from: ${blind.join(" | ") || "none"}`,
+            );
+        }
+        expectNoFailures("alerts");
+    }, 180_000);
+
+    it("answers every dashboard LogQL query with lines", async () => {
+        const content = buildMonitoringContent({ runbookBaseUrl: "https://example.invalid/runbooks", tier: "dev", lokiRetention: "744h" } as never);
+        const logql = content.dashboards.flatMap((d) => dashboardQueries(d.fileName, d.json)).filter((q) => q.language === "logql");
+        let ok = 0;
+        for (const q of logql) {
+            const r = await lokiQuery(url.loki(), q.expr, 900).catch((e: Error) => ({ count: 0, ms: 0, error: e.message }));
+            if (r.count) ok++;
+            report.add(
+                "logql",
+                `${q.dashboard} ${q.where}`,
+                r.count ? "pass" : "fail",
+                r.count
+                    ? `${r.count} lines/series (pushed, see logs)`
+                    : `expected lines from ${q.expr}; saw none${"error" in r ? ` (${r.error})` : ""}`,
+            );
+        }
+        report.figure("dashboard LogQL returning lines", `${ok} of ${logql.length}`);
+        expectNoFailures("logql");
+    }, 120_000);
+
+    it("enforces NATS security live in the container", async () => {
+        const l = logins();
+        const anon = await connectOutcome(url.nats());
+        report.add("security", "anonymous NATS connection refused", /authorization/i.test(anon) ? "pass" : "fail", anon);
+        const wrong = await connectOutcome(url.nats(), { user: "microservice", password: "wrong-password" });
+        report.add("security", "wrong NATS password refused", /authorization/i.test(wrong) ? "pass" : "fail", wrong);
+        const metrics = await natsLogin(url.nats(), l.metrics);
+        try {
+            const v = await permissionViolation(metrics, "publish", "events.e2e.forbidden");
+            report.add("security", "metrics cannot publish application subjects", v ? "pass" : "fail", v || "the server accepted the publish");
+        } finally {
+            await metrics.close();
+        }
+        const svc = await natsLogin(url.nats(), l.microservice);
+        try {
+            const v = await permissionViolation(svc, "subscribe", "$SYS.>");
+            report.add("security", "microservice cannot touch $SYS", v ? "pass" : "fail", v || "the server accepted the subscription");
+            const p = await permissionViolation(svc, "publish", "$SYS.REQ.SERVER.PING");
+            report.add("security", "microservice cannot publish $SYS requests", p ? "pass" : "fail", p || "the server accepted the publish");
+        } finally {
+            await svc.close();
+        }
+        expectNoFailures("security");
+    }, 60_000);
+
+    it("survives faults: NatsServerDown reaches Alertmanager and resolves; JetStream keeps every acked message; NatsExporterDown", async () => {
+        const l = logins();
+        const admin = await natsLogin(url.nats(), l.admin);
+        const sent = await publishAcked(admin, 200);
+        await admin.close();
+        const alerts = alertRuleQueries("https://example.invalid/runbooks");
+        const forSeconds = (name: string) => durationSeconds(alerts.find((a) => a.name === name)?.for ?? "0m");
+        const nats = runner.started.get("nats")!;
+
+        // NATS down: the alert must reach Alertmanager within its `for` plus two evaluation intervals (and a scrape).
+        const budget = forSeconds("NatsServerDown") + 2 * SCRAPE_INTERVAL_S + SCRAPE_INTERVAL_S + 15;
+        const stoppedAt = Date.now();
+        await runner.docker.getContainer(nats.name).stop({ t: 60 });
+        const fired = await waitFor(
+            async () => ((await alertmanagerAlerts(url.alertmanager(), "NatsServerDown")).length ? true : undefined),
+            budget * 1000,
+            2000,
+        );
+        const firedAfter = (Date.now() - stoppedAt) / 1000;
+        report.add(
+            "faults",
+            "NATS stopped -> NatsServerDown in Alertmanager (v2 API)",
+            fired ? "pass" : "fail",
+            fired
+                ? `after ${firedAfter.toFixed(0)} s (budget ${budget} s = for ${forSeconds("NatsServerDown")} s + 2 evaluations + a scrape)`
+                : `expected the alert within ${budget} s; not there`,
+        );
+        report.figure("NatsServerDown reaches Alertmanager", fired ? `${firedAfter.toFixed(0)} s after the stop` : "never");
+
+        const startedAt = Date.now();
+        await runner.docker.getContainer(nats.name).start();
+        await runner.waitHealthy(nats.name, 120);
+        const resolved = await waitFor(
+            async () => ((await alertmanagerAlerts(url.alertmanager(), "NatsServerDown")).length === 0 ? true : undefined),
+            180_000,
+            2000,
+        );
+        report.add(
+            "faults",
+            "NATS started -> NatsServerDown resolved",
+            resolved ? "pass" : "fail",
+            resolved ? `after ${((Date.now() - startedAt) / 1000).toFixed(0)} s` : "still active after 180 s",
+        );
+        const back = await natsLogin(url.nats(), l.admin);
+        const got = await consumeAll(back, sent.length);
+        await back.close();
+        const lost = sent.filter((m) => !got.includes(m));
+        report.add(
+            "faults",
+            "every JetStream message acked before the stop is consumed after the restart",
+            lost.length === 0 ? "pass" : "fail",
+            `${got.length} of ${sent.length} consumed${lost.length ? `; lost ${lost.slice(0, 5).join(", ")}` : " (data on the volume)"}`,
+        );
+
+        // Exporter down: NatsExporterDown's expression goes true at once; firing needs its full `for`.
+        const exporter = runner.started.get("natsExporter")!;
+        await runner.docker.getContainer(exporter.name).stop({ t: 10 });
+        const full = process.env.A4CO_E2E_FULL_FAULTS === "1";
+        const wantState = full ? "firing" : "pending";
+        const limit = (full ? forSeconds("NatsExporterDown") + 3 * SCRAPE_INTERVAL_S + 15 : 3 * SCRAPE_INTERVAL_S + 15) * 1000;
+        const state = await waitFor(
+            async () => {
+                const r = await promQuery(url.prometheus(), `ALERTS{alertname="NatsExporterDown", alertstate="${wantState}"}`);
+                return r.series.length ? wantState : undefined;
+            },
+            limit,
+            2000,
+        );
+        report.add(
+            "faults",
+            `exporter stopped -> NatsExporterDown ${wantState}`,
+            state ? (full ? "pass" : "partial") : "fail",
+            state
+                ? full
+                    ? "fired"
+                    : `pending in Prometheus; firing needs its for (${forSeconds("NatsExporterDown")} s), beyond the 10-minute budget (A4CO_E2E_FULL_FAULTS=1 waits for it)`
+                : `expected ALERTS{alertstate="${wantState}"} within ${limit / 1000} s`,
+        );
+        await runner.docker.getContainer(exporter.name).start();
+        await runner.waitHealthy(exporter.name, 120);
+        expectNoFailures("faults");
+    }, 600_000);
+
+    it("keeps Prometheus and Loki data across a restart of their containers (volumes)", async () => {
+        const series = (await promQuery(url.prometheus(), 'count(event_published_total{job="a4co-services"})')).series.length;
+        const lines = (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count;
+        for (const service of ["prometheus", "loki"] as const) {
+            const c = runner.started.get(service)!;
+            await runner.docker.getContainer(c.name).restart({ t: 120 });
+            await runner.waitHealthy(c.name, 180);
+        }
+        const seriesAfter = await waitFor(
+            async () =>
+                (await promQuery(url.prometheus(), 'count(last_over_time(event_published_total{job="a4co-services"}[1h]))')).series.length ||
+                undefined,
+            60_000,
+        );
+        const linesAfter = await waitFor(async () => (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count || undefined, 60_000);
+        report.add(
+            "durability",
+            "Prometheus series written before its restart are queryable",
+            series && seriesAfter ? "pass" : "fail",
+            `before ${series}, after ${seriesAfter ?? 0}`,
+        );
+        report.add(
+            "durability",
+            "Loki lines written before its restart are queryable",
+            lines && linesAfter ? "pass" : "fail",
+            `before ${lines}, after ${linesAfter ?? 0}`,
+        );
+        expectNoFailures("durability");
+    }, 600_000);
+
+    it("destroys containers and network, keeps the volumes, and comes up again with the data of the first run", async () => {
+        const linesBefore = (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count;
+        await runner.destroyKeepingVolumes();
+        const left = spawnSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" }).stdout.trim();
+        const volumes = spawnSync("docker", ["volume", "ls", "-q", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" })
+            .stdout.trim()
+            .split("\n")
+            .filter(Boolean);
+        report.add(
+            "destroy",
+            "destroy removes containers and network",
+            left === "" ? "pass" : "fail",
+            left ? `containers left: ${left}` : "none left",
+        );
+        report.add(
+            "destroy",
+            "destroy keeps the data volumes",
+            volumes.length === stack.volumes.length ? "pass" : "fail",
+            `${volumes.length} of ${stack.volumes.length} volumes kept`,
+        );
+        const seconds = await runner.up(stack);
+        report.figure("up again -> all healthy", `${seconds.toFixed(1)} s`);
+        const series = await waitFor(
+            async () =>
+                (await promQuery(url.prometheus(), 'count(last_over_time(event_published_total{job="a4co-services"}[1h]))')).series.length ||
+                undefined,
+            60_000,
+        );
+        const lines = await waitFor(async () => (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count || undefined, 60_000);
+        report.add("destroy", "series of the first run are there after up again", series ? "pass" : "fail", `${series ?? 0} series`);
+        report.add(
+            "destroy",
+            "log streams of the first run are there after up again",
+            lines ? "pass" : "fail",
+            `${lines ?? 0} lines (before destroy ${linesBefore})`,
+        );
+        expectNoFailures("destroy");
+    }, 600_000);
+});

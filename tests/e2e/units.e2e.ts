@@ -1,0 +1,125 @@
+/** The pure parts of the e2e suite (no engine needed): engine decision, go.mod replaces, translation, queries, images. */
+import { decideEngine, osReleaseIds } from "./engine";
+import { dockerfileFor, e2eImages, imageIsCurrent, BINARY_SHA_LABEL, RECIPE_SHA_LABEL } from "./images";
+import { wrapperReplacesFromGoMod } from "./programs";
+import { dataSides, grafanaToPlain, vectorSelectors } from "./queries";
+import { durationNs, tarOf, translateContainer, translateNetwork } from "./translate";
+
+describe("engine decision", () => {
+    const base = { engineAnswers: false, dockerdInstalled: false, isRoot: true, osIds: ["debian"] };
+    it("uses a running engine, starts an installed dockerd, installs docker.io as root on Debian/Ubuntu", () => {
+        expect(decideEngine({ ...base, engineAnswers: true }).action).toBe("use");
+        expect(decideEngine({ ...base, dockerdInstalled: true }).action).toBe("start-dockerd");
+        expect(decideEngine(base).action).toBe("install-and-start");
+        expect(decideEngine({ ...base, osIds: ["ubuntu", "debian"] }).action).toBe("install-and-start");
+    });
+    it("fails naming what to install otherwise", () => {
+        expect(decideEngine({ ...base, isRoot: false })).toEqual({ action: "fail", reason: expect.stringContaining("apt-get install docker.io") });
+        expect(decideEngine({ ...base, osIds: ["fedora"] })).toEqual({ action: "fail", reason: expect.stringContaining("install Docker Engine") });
+    });
+    it("reads ID and ID_LIKE of os-release", () => {
+        expect(osReleaseIds('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n')).toEqual(["ubuntu", "debian"]);
+    });
+});
+
+describe("wrapper replaces from a go.mod", () => {
+    it("repeats single-line and block replaces, drops the repository's own directories", () => {
+        const goMod = "module x\n\nreplace a => b v1.0.0 // fork\n\nreplace (\n\tc => d v2.0.0\n\te/push => ./pkg/push\n)\nreplace f => ../f\n";
+        expect(wrapperReplacesFromGoMod(goMod)).toEqual(["a => b v1.0.0", "c => d v2.0.0"]);
+    });
+});
+
+describe("translation of the program's declarations", () => {
+    const ctx = { runId: "r", imageFor: () => "img:1", networkName: (n: string) => `e2e-${n}`, volumeName: (n: string) => `e2e-${n}` };
+    it("refuses a field it does not translate, naming it", () => {
+        expect(() => translateContainer({ name: "c", image: "x", privileged: true }, ctx)).toThrow(/'privileged'.*does not translate/);
+        expect(() => translateNetwork({ name: "n", ipamConfigs: [] }, "r")).toThrow(/'ipamConfigs'/);
+    });
+    it("turns limits, ports, mounts and healthcheck into Engine API units", () => {
+        const r = translateContainer(
+            {
+                name: "c",
+                image: "x",
+                memory: 256,
+                memorySwap: 256,
+                cpus: "0.5",
+                ports: [{ internal: 9090, external: 19090, ip: "127.0.0.1" }],
+                volumes: [
+                    { volumeName: "v", containerPath: "/data" },
+                    { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true },
+                ],
+                healthcheck: { tests: ["CMD", "true"], interval: "15s", timeout: "5s", retries: 5, startPeriod: "30s" },
+                networksAdvanced: [{ name: "net", aliases: ["c"] }],
+                hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
+                wait: true,
+                waitTimeout: 180,
+            },
+            ctx,
+        );
+        expect(r.options.HostConfig).toMatchObject({
+            Memory: 256 * 2 ** 20,
+            MemorySwap: 256 * 2 ** 20,
+            NanoCpus: 5e8,
+            PortBindings: { "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "19090" }] },
+            Binds: ["e2e-v:/data", "/var/run/docker.sock:/var/run/docker.sock:ro"],
+            ExtraHosts: ["host.docker.internal:host-gateway"],
+        });
+        expect(r.options.Healthcheck).toEqual({ Test: ["CMD", "true"], Interval: 15e9, Timeout: 5e9, StartPeriod: 30e9, Retries: 5 });
+        expect(r.options.NetworkingConfig).toEqual({ EndpointsConfig: { "e2e-net": { Aliases: ["c"] } } });
+        expect(r.waitHealthySeconds).toBe(180);
+    });
+    it("parses Go durations and rejects others", () => {
+        expect(durationNs("1m30s", "interval")).toBe(90e9);
+        expect(() => durationNs("15 sec", "interval")).toThrow(/healthcheck.interval/);
+    });
+    it("archives uploads as ustar with their paths", () => {
+        const tar = tarOf([{ file: "/etc/x/y.yml", content: "a: 1\n", executable: false }]);
+        expect(tar.subarray(0, 12).toString()).toBe("etc/x/y.yml\0");
+        expect(tar.subarray(257, 262).toString()).toBe("ustar");
+        expect(tar.subarray(512, 517).toString()).toBe("a: 1\n");
+        expect(tar.length % 512).toBe(0);
+    });
+});
+
+describe("queries", () => {
+    it("replaces Grafana variables so the query runs as is", () => {
+        expect(grafanaToPlain('sum(rate(x{service=~"$service", t="${type}"}[$__rate_interval]))')).toBe('sum(rate(x{service=~".+", t=~".+"}[1m]))');
+    });
+    it("finds vector selectors with the Prometheus grammar and the data sides of comparisons and set operations", () => {
+        expect(vectorSelectors('sum(rate(a{job="x"}[5m])) / sum(b)')).toEqual(['a{job="x"}', "b"]);
+        expect(dataSides("sum(rate(a[5m])) > 0.05")).toEqual(["sum(rate(a[5m]))"]);
+        expect(dataSides("up == 0")).toEqual(["up"]);
+        expect(dataSides("a < 0.9 * b")).toEqual(["a", "0.9 * b"]);
+        expect(dataSides("(max(h) > 0) or (absent(h) and on () (max(up) == 1))")).toEqual(["max(h)", "absent(h)", "max(up)"]);
+        expect(dataSides("a / b")).toEqual(["a / b"]);
+        expect(() => vectorSelectors("sum(")).toThrow(/does not parse/);
+    });
+});
+
+describe("local images", () => {
+    const images = e2eImages();
+    it("map every official reference to its own a4co-e2e name, never to the official one", () => {
+        for (const i of images) {
+            expect(i.localRef).toMatch(/^a4co-e2e\/[a-z-]+:[\w.-]+$/);
+            expect(i.localRef.split(":")[1]).toBe(i.officialRef.split(":")[1]);
+        }
+        expect(images.map((i) => i.officialRef).sort()).toEqual([
+            "grafana/loki:3.7.6",
+            "nats:2.14.9-alpine",
+            "natsio/prometheus-nats-exporter:0.20.1",
+            "prom/alertmanager:v0.34.0",
+            "prom/prometheus:v3.14.0",
+        ]);
+    });
+    it("give Loki's final stage no shell, as its distroless original", () => {
+        const loki = dockerfileFor(images.find((i) => i.service === "loki")!);
+        const finalStage = loki.slice(loki.lastIndexOf("FROM "));
+        expect(finalStage).not.toContain("busybox");
+        expect(finalStage).toContain("USER 10001");
+    });
+    it("are current only with the same binaries and recipe", () => {
+        expect(imageIsCurrent({ [BINARY_SHA_LABEL]: "a", [RECIPE_SHA_LABEL]: "b" }, "a", "b")).toBe(true);
+        expect(imageIsCurrent({ [BINARY_SHA_LABEL]: "a", [RECIPE_SHA_LABEL]: "b" }, "c", "b")).toBe(false);
+        expect(imageIsCurrent(undefined, "a", "b")).toBe(false);
+    });
+});
