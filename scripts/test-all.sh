@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every suite, in the order a failure is cheapest to find, each bounded, with one summary at the end.
+#   engine      a Docker engine that answers (installed and started as root on Debian/Ubuntu), for dev-up and e2e
 #   typecheck   tsc --noEmit (ts-jest does not type-check)
 #   lint        ESLint (type-aware) and Prettier
 #   unit        jest: mocks, generated files checked by the real programs, instrumentation against nats-server,
@@ -43,6 +44,7 @@ suite() {
     fi
 }
 
+suite engine npx ts-node --transpile-only scripts/ensure-engine.ts
 suite typecheck npx tsc --noEmit
 suite lint npm run --silent lint
 suite unit npx jest
