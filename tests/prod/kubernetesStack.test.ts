@@ -24,6 +24,7 @@ import type { StackConfig } from "../../config/types";
 import { CHARTS, VERSIONS } from "../../config/versions";
 import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../support/leaks";
 import { allOf, generatedPasswords, installMocks, promiseOf, registered } from "../support/mocks";
+import { recordProdStack } from "./programRecording";
 import { applyRelabelings } from "./relabel";
 import { setStackConfig } from "../support/stackConfig";
 import { VERIFIED_CHART_KEYS } from "./chartKeys";
@@ -33,32 +34,8 @@ installMocks({ stack: "prod" });
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const RECEIVER_URL = "https://hooks.example/prod-receiver-token";
 
-interface Built {
-    stack: KubernetesStack;
-    config: StackConfig;
-    children: { type: string; name: string; opts: pulumi.CustomResourceOptions }[];
-}
-
-async function build(overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Built> {
-    setStackConfig("prod", overrides, secrets);
-    const config = loadStackConfig();
-    const children: Built["children"] = [];
-    const stack = new KubernetesStack(
-        "prod",
-        { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) },
-        {
-            transformations: [
-                (a) => {
-                    children.push({ type: a.type, name: a.name, opts: a.opts });
-                    return undefined;
-                },
-            ],
-        },
-    );
-    await promiseOf(stack.nextSteps);
-    await promiseOf(stack.natsCredentials);
-    return { stack, config, children };
-}
+/** One run of the component with Pulumi.prod.yaml plus overrides (shared with the k8s suite). */
+const build = recordProdStack;
 
 const release = (name: string) => {
     const r = allOf(RELEASE).find((x) => x.inputs.name === name);
