@@ -6,33 +6,25 @@ import { createInstrumentation, ensureEventStream, EventEnvelope, Instrumentatio
 
 type Env = { natsUrl: string; password: string; httpPort: number; metricsPort: number; logDestination?: InstrumentationOptions["logDestination"] };
 
-export async function startOrdersService(env: Env) {
-    const nc = await connect({ servers: env.natsUrl, user: "microservice", pass: env.password });
-    const obs = createInstrumentation({
-        service: "orders",
-        nc,
-        eventTypes: ["order.created", "payment.authorized"],
-        logDestination: env.logDestination,
-    });
+export async function startOrdersService({ natsUrl, password, httpPort, metricsPort, logDestination }: Env) {
+    const nc = await connect({ servers: natsUrl, user: "microservice", pass: password });
+    const obs = createInstrumentation({ service: "orders", nc, eventTypes: ["order.created", "payment.authorized"], logDestination });
     const log = obs.logger("api");
     await ensureEventStream(nc); // stream EVENTS on events.>, created when missing
-
-    function onPayment(event: EventEnvelope) {
+    const onPayment = (event: EventEnvelope) => {
         const { orderId } = event.data as { orderId?: string };
         if (!orderId) throw new Error("payment without orderId"); // nak, redelivered, then term (maxDeliver)
         log.child({ traceId: event.traceId }).info({ orderId }, "order paid");
-    }
+    };
     await obs.consumeEvents({ consumer: "orders", eventTypes: ["payment.authorized"], maxDeliver: 3, handler: onPayment });
-
-    async function api(req: http.IncomingMessage, res: http.ServerResponse) {
+    const api = async (req: http.IncomingMessage, res: http.ServerResponse) => {
         if (req.method !== "POST" || req.url !== "/orders") return void res.writeHead(req.url?.startsWith("/orders/") ? 200 : 404).end();
         const [order, traceId] = [{ orderId: randomUUID() }, randomUUID().replaceAll("-", "")];
         const sent = await obs.publishEvent("order.created", order, { traceId }).catch((err: Error) => log.error({ err, traceId }, "publish failed"));
         res.writeHead(sent ? 202 : 503).end();
-    }
-    const server = http.createServer(withHttpMetrics(obs.metrics, { routes: ["/orders", "/orders/:id"] }, (req, res) => void api(req, res)));
-    server.listen(env.httpPort, "127.0.0.1");
-    const metrics = await obs.serveMetrics({ port: env.metricsPort }); // host "0.0.0.0" to be scraped from containers
-    const stop = () => (server.close(), obs.shutdown()); // no new requests, then consumers, NATS, /metrics, logs
-    return { metricsUrl: metrics.url, stop };
+    };
+    const handler = withHttpMetrics(obs.metrics, { routes: ["/orders", "/orders/:id"] }, (req, res) => void api(req, res));
+    const server = http.createServer(handler).listen(httpPort, "127.0.0.1");
+    const metrics = await obs.serveMetrics({ port: metricsPort }); // host "0.0.0.0" to be scraped from containers
+    return { metricsUrl: metrics.url, stop: () => (server.close(), obs.shutdown()) }; // stop: requests, consumers, NATS, /metrics, logs
 }
