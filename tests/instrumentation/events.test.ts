@@ -2,22 +2,16 @@ import { NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 
 import { createInstrumentation, DeliveryReport, ensureEventStream, EventEnvelope, Instrumentation, INVALID_EVENT_TYPE } from "../../instrumentation";
-import { eventually, LiveNats, startLiveNats } from "./liveNats";
+import { eventually, useLiveNats } from "./liveNats";
 import { captureLogs, parseExposition, seriesValue, sumSamples } from "./support";
 
 jest.setTimeout(60_000);
 
-let nats: LiveNats;
-beforeAll(async () => {
-    nats = await startLiveNats();
-});
-afterAll(async () => {
-    await nats?.stop();
-});
+const nats = useLiveNats();
 
 /** A service instance as a service author wires it: one connection as `microservice`, captured logs. */
 async function service(stream: string): Promise<{ inst: Instrumentation; nc: NatsConnection; logs: ReturnType<typeof captureLogs> }> {
-    const nc = await nats.connectService();
+    const nc = await nats().connectService();
     const logs = captureLogs();
     const inst = createInstrumentation({ service: "orders", nc, logDestination: logs.destination, defaultMetrics: false });
     await ensureEventStream(nc, { name: stream, subjects: [`events.>`] });

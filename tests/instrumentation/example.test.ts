@@ -5,18 +5,12 @@ import { SERVICE_METRICS, seriesNames } from "../../config/monitoring/instrument
 import { createInstrumentation } from "../../instrumentation";
 import { startOrdersService } from "../../instrumentation/example/ordersService";
 import { freePort } from "../support/live";
-import { eventually, LiveNats, startLiveNats, TEST_PASSWORDS } from "./liveNats";
+import { eventually, useLiveNats, TEST_PASSWORDS } from "./liveNats";
 import { captureLogs, parseExposition, sumSamples } from "./support";
 
 jest.setTimeout(60_000);
 
-let nats: LiveNats;
-beforeAll(async () => {
-    nats = await startLiveNats();
-});
-afterAll(async () => {
-    await nats?.stop();
-});
+const nats = useLiveNats();
 
 describe("the README's example service", () => {
     it("is the code the README shows", () => {
@@ -29,7 +23,7 @@ describe("the README's example service", () => {
         const logs = captureLogs();
         const httpPort = await freePort();
         const svc = await startOrdersService({
-            natsUrl: nats.url,
+            natsUrl: nats().url,
             password: TEST_PASSWORDS.microservice,
             httpPort,
             metricsPort: 0,
@@ -37,7 +31,7 @@ describe("the README's example service", () => {
         });
         const payments = createInstrumentation({
             service: "payments",
-            nc: await nats.connectService(),
+            nc: await nats().connectService(),
             logDestination: captureLogs().destination,
             defaultMetrics: false,
         });

@@ -66,6 +66,24 @@ export async function startLiveNats(): Promise<LiveNats> {
     };
 }
 
+/**
+ * One live nats-server for the whole test file: started before its first test, stopped (with its directory) after
+ * its last. Returns a getter, since the server exists only once beforeAll has run.
+ */
+export function useLiveNats(): () => LiveNats {
+    let nats: LiveNats | undefined;
+    beforeAll(async () => {
+        nats = await startLiveNats();
+    });
+    afterAll(async () => {
+        await nats?.stop();
+    });
+    return () => {
+        if (nats === undefined) throw new Error("the live nats-server is used before beforeAll started it");
+        return nats;
+    };
+}
+
 /** Polls `check` until it returns true or fails after `timeoutMs` with `what`. */
 export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

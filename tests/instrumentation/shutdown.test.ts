@@ -4,18 +4,12 @@ import * as path from "path";
 import { jetstreamManager } from "@nats-io/jetstream";
 
 import { createInstrumentation } from "../../instrumentation";
-import { eventually, LiveNats, startLiveNats, TEST_PASSWORDS } from "./liveNats";
+import { eventually, useLiveNats, TEST_PASSWORDS } from "./liveNats";
 import { captureLogs } from "./support";
 
 jest.setTimeout(60_000);
 
-let nats: LiveNats;
-beforeAll(async () => {
-    nats = await startLiveNats();
-});
-afterAll(async () => {
-    await nats?.stop();
-});
+const nats = useLiveNats();
 
 it("on SIGTERM a service finishes and acks the event in flight, drains NATS, closes /metrics and exits 0", async () => {
     const child = spawn(
@@ -23,7 +17,7 @@ it("on SIGTERM a service finishes and acks the event in flight, drains NATS, clo
         [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tests/instrumentation/fixtures/slowService.ts"],
         {
             cwd: path.resolve(__dirname, "../.."),
-            env: { ...process.env, NATS_URL: nats.url, NATS_PASSWORD: TEST_PASSWORDS.microservice },
+            env: { ...process.env, NATS_URL: nats().url, NATS_PASSWORD: TEST_PASSWORDS.microservice },
             stdio: ["ignore", "pipe", "pipe"],
         },
     );
@@ -38,7 +32,7 @@ it("on SIGTERM a service finishes and acks the event in flight, drains NATS, clo
             .map((l) => JSON.parse(l) as Record<string, unknown>);
     const publisher = createInstrumentation({
         service: "orders",
-        nc: await nats.connectService(),
+        nc: await nats().connectService(),
         logDestination: captureLogs().destination,
         defaultMetrics: false,
     });
@@ -54,7 +48,7 @@ it("on SIGTERM a service finishes and acks the event in flight, drains NATS, clo
 
         const msgs = lines().map((l) => l.msg);
         expect(msgs.indexOf("shutting down")).toBeLessThan(msgs.indexOf("handled"));
-        const nc = await nats.connectService();
+        const nc = await nats().connectService();
         const info = await (await jetstreamManager(nc)).consumers.info("SLOW", "slow");
         await nc.close();
         expect(info.num_ack_pending).toBe(0);
