@@ -148,10 +148,13 @@ export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
                     "NATS server is down or unhealthy",
                     "The exporter is up but NATS reports unhealthy or stopped answering; services cannot publish or consume events.",
                 ),
+                // No slower than NatsServerDown, which it blinds: when NATS and its exporter go together (the engine
+                // restarts, or on Kubernetes the NATS pod, of which the exporter is a sidecar, is lost) this is the
+                // only NATS alert that can fire. TargetDown still reports the same target, as a warning, after 5m.
                 alert(
                     "NatsExporterDown",
                     "critical",
-                    5,
+                    2,
                     `(max(up{${SEL.nats}}) == 0) or absent(up{${SEL.nats}})`,
                     "prometheus-nats-exporter is down",
                     "No NATS metrics are collected; NATS alerts cannot fire.",

@@ -195,7 +195,7 @@ export const ALERT_CASES: readonly AlertCases[] = [
         firing: [
             {
                 series: { 'up{job="nats-exporter", instance="nats-exporter:7777"}': "0x10" },
-                evalTime: "8m",
+                evalTime: "3m",
                 expect: [
                     {
                         labels: { severity: "critical" },
@@ -207,7 +207,7 @@ export const ALERT_CASES: readonly AlertCases[] = [
             {
                 // Never scraped at all (e.g. the job is missing from the scrape config).
                 series: { 'up{job="prometheus", instance="localhost:9090"}': "1x10" },
-                evalTime: "8m",
+                evalTime: "3m",
                 expect: [
                     {
                         labels: { severity: "critical", job: "nats-exporter" },
@@ -217,7 +217,11 @@ export const ALERT_CASES: readonly AlertCases[] = [
                 ],
             },
         ],
-        healthy: [{ series: { 'up{job="nats-exporter", instance="nats-exporter:7777"}': "1x10" }, evalTime: "8m", expect: [] }],
+        healthy: [
+            { series: { 'up{job="nats-exporter", instance="nats-exporter:7777"}': "1x10" }, evalTime: "8m", expect: [] },
+            // A restart blip (one failed scrape) stays quiet.
+            { series: { 'up{job="nats-exporter", instance="nats-exporter:7777"}': "1 1 1 0 1 1 1 1 1 1" }, evalTime: "6m", expect: [] },
+        ],
     },
     {
         alert: "NatsHighConnections",
