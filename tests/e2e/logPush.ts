@@ -49,3 +49,54 @@ export async function pushLogFile(lokiUrl: string, file: string, offset: number,
     if (n > 0) await lokiPush(lokiUrl, [...streams.values()]);
     return { offset: offset + Buffer.byteLength(text.slice(0, end + 1), "utf8"), pushed: n };
 }
+
+/**
+ * Stands in for the collector: follows `file` and ships its new lines every `everyMs`, retrying what Loki refused
+ * (e.g. while it restarts) on the next round, until stopped.
+ */
+export class LogShipper {
+    private offset = 0;
+    private timer: NodeJS.Timeout | undefined;
+    private round: Promise<void> = Promise.resolve();
+    pushed = 0;
+    failedRounds = 0;
+    lastError = "";
+
+    constructor(
+        private readonly lokiUrl: () => string,
+        private readonly file: string,
+        private readonly container: string,
+    ) {}
+
+    start(everyMs = 2000): void {
+        this.timer = setInterval(() => void this.ship(), everyMs);
+    }
+
+    /** One round at a time, so a slow push is never overtaken by the next one. */
+    ship(): Promise<void> {
+        this.round = this.round.then(async () => {
+            try {
+                const r = await pushLogFile(this.lokiUrl(), this.file, this.offset, this.container);
+                this.offset = r.offset;
+                this.pushed += r.pushed;
+            } catch (e) {
+                this.failedRounds++;
+                this.lastError = (e as Error).message;
+            }
+        });
+        return this.round;
+    }
+
+    /** Stops following and ships what is left (one last round). */
+    async stop(): Promise<void> {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+        await this.ship();
+    }
+
+    /** For cleanup paths that cannot wait. */
+    cancel(): void {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+    }
+}
