@@ -1,4 +1,4 @@
-import { runTool, TOOL_NAMES, toolSpec } from "./support/tools";
+import { buildRecipe, runTool, toolBinary, TOOL_NAMES, toolSpec } from "./support/tools";
 import { VERSIONS } from "../config/versions";
 
 /** The version each tool prints, from its own --version output. */
@@ -13,6 +13,21 @@ function reportedVersion(name: (typeof TOOL_NAMES)[number]): string {
 describe("the real programs the tests use", () => {
     it.each(TOOL_NAMES)("%s reports exactly the pinned version", (name) => {
         expect(reportedVersion(name)).toBe(toolSpec(name).reportedVersion);
+    });
+
+    it("caches each build under a key that changes with anything that changes the binary", () => {
+        const spec = toolSpec("pulumi");
+        const variants = [
+            spec,
+            { ...spec, ldflags: [...spec.ldflags, "-X main.extra=1"] },
+            { ...spec, replaces: ["example.com/a => example.com/b v1.0.0"] },
+            { ...spec, alsoRequire: [] },
+            { ...spec, pkg: `${spec.pkg}/other` },
+            { ...spec, version: "v3.0.0" },
+        ];
+        const keys = variants.map((v) => toolBinary(v));
+        expect(new Set(keys).size).toBe(variants.length);
+        expect(buildRecipe({ ...spec })).toBe(buildRecipe(spec));
     });
 
     it("derives each tool's version from the image pins (Prometheus vX.Y.Z is module v0.XYY.Z)", () => {

@@ -3,10 +3,13 @@
  * same pins the deployments use).
  *
  * Builds are cached outside the clone, so a fresh clone (CI's) reuses what an earlier run built:
- *   ${XDG_CACHE_HOME:-~/.cache}/a4co-observability/tools/<tool>/<module version>-<go version>/<tool>
+ *   ${XDG_CACHE_HOME:-~/.cache}/a4co-observability/tools/<tool>/<module version>-<go version>-<recipe>/<tool>
+ * where <recipe> hashes everything else the binary depends on (package, ldflags, replaces, extra requirements, build
+ * flags), so changing any of them builds again instead of reusing a stale binary.
  * Go's own module and build caches stay at their defaults and are shared with every other Go build on the machine.
  */
 import { spawnSync, SpawnSyncReturns } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -145,10 +148,28 @@ export function goVersion(): string {
 
 const specOf = (tool: ToolName | ToolSpec): ToolSpec => (typeof tool === "string" ? toolSpec(tool) : tool);
 
+/** `go build` flags besides the spec's own ldflags: static, reproducible, stripped. */
+const BUILD_FLAGS = ["-trimpath", "-tags", "netgo"] as const;
+const BASE_LDFLAGS = "-s -w";
+
+/** A short hash of everything besides module version and Go version that decides what the build produces. Pure. */
+export function buildRecipe(spec: ToolSpec): string {
+    const recipe = {
+        module: spec.module,
+        pkg: spec.pkg,
+        ldflags: [BASE_LDFLAGS, ...spec.ldflags],
+        replaces: spec.replaces,
+        alsoRequire: spec.alsoRequire,
+        buildFlags: BUILD_FLAGS,
+        cgo: false,
+    };
+    return createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 10);
+}
+
 /** Where a tool's binary lives once built. Suites with programs of their own pass their ToolSpec. */
 export function toolBinary(tool: ToolName | ToolSpec): string {
     const spec = specOf(tool);
-    return path.join(toolCacheRoot(), spec.name, `${spec.version}-${goVersion()}`, spec.name);
+    return path.join(toolCacheRoot(), spec.name, `${spec.version}-${goVersion()}-${buildRecipe(spec)}`, spec.name);
 }
 
 /** Absolute path of a built tool; throws when the tool has not been built (jest's globalSetup builds them). */
@@ -220,7 +241,7 @@ export function buildTool(tool: ToolName | ToolSpec): string {
         go(["mod", "tidy"], work);
         fs.mkdirSync(path.dirname(bin), { recursive: true });
         const tmpBin = `${bin}.partial-${process.pid}`;
-        go(["build", "-p", "2", "-trimpath", "-tags", "netgo", "-ldflags", `-s -w ${spec.ldflags.join(" ")}`, "-o", tmpBin, spec.pkg], work);
+        go(["build", "-p", "2", ...BUILD_FLAGS, "-ldflags", [BASE_LDFLAGS, ...spec.ldflags].join(" "), "-o", tmpBin, spec.pkg], work);
         fs.renameSync(tmpBin, bin);
         return bin;
     } finally {
