@@ -24,11 +24,12 @@ export interface PromSeries {
     readonly value?: [number, string];
 }
 
-/** Instant query; returns the series and how long the query took. Throws with Prometheus' error text. */
-export async function promQuery(base: string, expr: string): Promise<{ series: PromSeries[]; ms: number }> {
+/** Instant query (now, or at `atMs`); returns the series and how long the query took. Throws with Prometheus' error text. */
+export async function promQuery(base: string, expr: string, atMs?: number): Promise<{ series: PromSeries[]; ms: number }> {
     const t0 = Date.now();
+    const at = atMs === undefined ? "" : `&time=${(atMs / 1000).toFixed(3)}`;
     const body = await getJson<{ status: string; data: { resultType: string; result: PromSeries[] | [number, string] }; error?: string }>(
-        `${base}/api/v1/query?query=${encodeURIComponent(expr)}`,
+        `${base}/api/v1/query?query=${encodeURIComponent(expr)}${at}`,
     );
     const ms = Date.now() - t0;
     if (body.status !== "success") throw new Error(`query failed: ${body.error}`);
@@ -61,9 +62,12 @@ export async function lokiPush(base: string, streams: { labels: Record<string, s
     if (res.status !== 204) throw new Error(`Loki push: HTTP ${res.status} ${await res.text()}`);
 }
 
-/** LogQL range query over the last `sinceSeconds`; returns the number of lines (log queries) or series (metric queries). */
-export async function lokiQuery(base: string, expr: string, sinceSeconds: number): Promise<{ count: number; ms: number }> {
-    const end = BigInt(Date.now()) * 1_000_000n;
+/**
+ * LogQL range query over the `sinceSeconds` before now (or before `endMs`); returns the number of lines (log queries)
+ * or series (metric queries).
+ */
+export async function lokiQuery(base: string, expr: string, sinceSeconds: number, endMs = Date.now()): Promise<{ count: number; ms: number }> {
+    const end = BigInt(Math.floor(endMs)) * 1_000_000n;
     const start = end - BigInt(sinceSeconds) * 1_000_000_000n;
     const t0 = Date.now();
     const body = await getJson<{ status: string; data: { resultType: string; result: { values: unknown[] }[] } }>(

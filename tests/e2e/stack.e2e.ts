@@ -239,27 +239,33 @@ async function expectAlertResolves(alertname: string, repair: string, repairedAt
     );
 }
 
-/** What each stateful service wrote must still be queryable after its container restarts on the same volume. */
+/**
+ * What each stateful service wrote must still be queryable after its container restarts on the same volume. Both
+ * counts read only data up to the restart (traffic may still be flowing), so new data cannot stand in for lost data;
+ * lines shipped just after the first count may still carry earlier timestamps, hence "at least as many".
+ */
 const DURABLE_DATA = {
     prometheus: {
         what: "series",
-        count: async () => (await promQuery(url.prometheus(), 'count(last_over_time(event_published_total{job="a4co-services"}[1h]))')).series.length,
+        count: async (untilMs: number) =>
+            (await promQuery(url.prometheus(), 'count(last_over_time(event_published_total{job="a4co-services"}[1h]))', untilMs)).series.length,
     },
-    loki: { what: "log lines", count: async () => (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count },
+    loki: { what: "log lines", count: async (untilMs: number) => (await lokiQuery(url.loki(), '{service=~".+"}', 3600, untilMs)).count },
 } as const;
 
 async function expectRestartKeepsData(service: keyof typeof DURABLE_DATA): Promise<void> {
     const data = DURABLE_DATA[service];
-    const before = await data.count();
+    const restartAt = Date.now();
+    const before = await data.count(restartAt);
     const c = runner.started.get(service)!;
     await runner.docker.getContainer(c.name).restart({ t: 120 });
     await runner.waitHealthy(c.name, 180);
-    const after = await waitFor(async () => (await data.count()) || undefined, 60_000);
+    const after = await waitFor(async () => (await data.count(restartAt)) || undefined, 60_000);
     report.add(
         "durability",
         `${service} ${data.what} written before its restart are queryable`,
-        before && after ? "pass" : "fail",
-        `before ${before}, after ${after ?? 0}`,
+        before && after !== undefined && after >= before ? "pass" : "fail",
+        `up to the restart: ${before} before it, ${after ?? 0} after it`,
     );
     expectNoFailures("durability");
 }
@@ -606,7 +612,9 @@ describe("the dev stack on a real Docker engine", () => {
     }, 300_000);
 
     it("destroys containers and network, keeps the volumes, and comes up again with the data of the first run", async () => {
-        const linesBefore = (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count;
+        const destroyedAt = Date.now();
+        const seriesBefore = await DURABLE_DATA.prometheus.count(destroyedAt);
+        const linesBefore = await DURABLE_DATA.loki.count(destroyedAt);
         await runner.destroyKeepingVolumes();
         const left = spawnSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" }).stdout.trim();
         const volumes = spawnSync("docker", ["volume", "ls", "-q", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" })
@@ -627,18 +635,19 @@ describe("the dev stack on a real Docker engine", () => {
         );
         const seconds = await runner.up(stack);
         report.figure("up again -> all healthy", `${seconds.toFixed(1)} s`);
-        const series = await waitFor(
-            async () =>
-                (await promQuery(url.prometheus(), 'count(last_over_time(event_published_total{job="a4co-services"}[1h]))')).series.length ||
-                undefined,
-            60_000,
+        // Counted up to the destroy, as for the restarts: only data of the first run can answer.
+        const series = await waitFor(async () => (await DURABLE_DATA.prometheus.count(destroyedAt)) || undefined, 60_000);
+        const lines = await waitFor(async () => (await DURABLE_DATA.loki.count(destroyedAt)) || undefined, 60_000);
+        report.add(
+            "destroy",
+            "series of the first run are there after up again",
+            seriesBefore && series !== undefined && series >= seriesBefore ? "pass" : "fail",
+            `${series ?? 0} series (before destroy ${seriesBefore})`,
         );
-        const lines = await waitFor(async () => (await lokiQuery(url.loki(), '{service=~".+"}', 3600)).count || undefined, 60_000);
-        report.add("destroy", "series of the first run are there after up again", series ? "pass" : "fail", `${series ?? 0} series`);
         report.add(
             "destroy",
             "log streams of the first run are there after up again",
-            lines ? "pass" : "fail",
+            linesBefore && lines !== undefined && lines >= linesBefore ? "pass" : "fail",
             `${lines ?? 0} lines (before destroy ${linesBefore})`,
         );
         expectNoFailures("destroy");
