@@ -89,12 +89,11 @@ export class LogShipper {
 
     /** Stops following and ships what is left (one last round). */
     async stop(): Promise<void> {
-        if (this.timer) clearInterval(this.timer);
-        this.timer = undefined;
+        this.cancel();
         await this.ship();
     }
 
-    /** For cleanup paths that cannot wait. */
+    /** Stops following without a last round, for cleanup paths that cannot wait. */
     cancel(): void {
         if (this.timer) clearInterval(this.timer);
         this.timer = undefined;
