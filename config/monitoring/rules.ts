@@ -143,8 +143,9 @@ export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
                     "critical",
                     2,
                     // When nats-server dies the exporter keeps answering: it drops nats_healthz_status (and reports
-                    // varz gauges as 0), so "healthz absent while the exporter is up" means down; healthz 1 means unhealthy.
-                    `(max(nats_healthz_status{${SEL.nats}}) > 0) or (absent(nats_healthz_status{${SEL.nats}}) and on () (max(up{${SEL.nats}}) == 1))`,
+                    // varz gauges as 0), so "healthz missing from a target that is up" means down; healthz 1 means
+                    // unhealthy. Per target, so one server of a prod cluster going down is seen too.
+                    `(nats_healthz_status{${SEL.nats}} > 0) or (up{${SEL.nats}} == 1 unless on (instance) nats_healthz_status{${SEL.nats}})`,
                     "NATS server is down or unhealthy",
                     "The exporter is up but NATS reports unhealthy or stopped answering; services cannot publish or consume events.",
                 ),
@@ -155,7 +156,8 @@ export function alertGroups(runbookBaseUrl: string): RuleGroup<AlertRule>[] {
                     "NatsExporterDown",
                     "critical",
                     2,
-                    `(max(up{${SEL.nats}}) == 0) or absent(up{${SEL.nats}})`,
+                    // Per target (one exporter per NATS server in prod), or no target at all.
+                    `(up{${SEL.nats}} == 0) or absent(up{${SEL.nats}})`,
                     "prometheus-nats-exporter is down",
                     "No NATS metrics are collected; NATS alerts cannot fire.",
                 ),

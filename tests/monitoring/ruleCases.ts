@@ -153,7 +153,7 @@ export const ALERT_CASES: readonly AlertCases[] = [
                 evalTime: "5m",
                 expect: [
                     {
-                        labels: { severity: "critical", job: "nats-exporter" },
+                        labels: { severity: "critical", job: "nats-exporter", instance: "nats-exporter:7777" },
                         summary: "NATS server is down or unhealthy",
                         description: "The exporter is up but NATS reports unhealthy or stopped answering; services cannot publish or consume events.",
                     },
@@ -169,7 +169,25 @@ export const ALERT_CASES: readonly AlertCases[] = [
                 evalTime: "5m",
                 expect: [
                     {
-                        labels: { severity: "critical" },
+                        labels: { severity: "critical", job: "nats-exporter", instance: "nats-exporter:7777", server_id: "S1" },
+                        summary: "NATS server is down or unhealthy",
+                        description: "The exporter is up but NATS reports unhealthy or stopped answering; services cannot publish or consume events.",
+                    },
+                ],
+            },
+            {
+                // One server of a three-server cluster stops; the other two stay healthy.
+                series: {
+                    'up{job="nats-exporter", instance="nats-0:7777"}': "1x10",
+                    'up{job="nats-exporter", instance="nats-1:7777"}': "1x10",
+                    'up{job="nats-exporter", instance="nats-2:7777"}': "1x10",
+                    'nats_healthz_status{job="nats-exporter", instance="nats-0:7777", server_id="S0"}': "0x10",
+                    'nats_healthz_status{job="nats-exporter", instance="nats-1:7777", server_id="S1"}': "0x10",
+                },
+                evalTime: "5m",
+                expect: [
+                    {
+                        labels: { severity: "critical", job: "nats-exporter", instance: "nats-2:7777" },
                         summary: "NATS server is down or unhealthy",
                         description: "The exporter is up but NATS reports unhealthy or stopped answering; services cannot publish or consume events.",
                     },
@@ -198,7 +216,23 @@ export const ALERT_CASES: readonly AlertCases[] = [
                 evalTime: "3m",
                 expect: [
                     {
-                        labels: { severity: "critical" },
+                        labels: { severity: "critical", job: "nats-exporter", instance: "nats-exporter:7777" },
+                        summary: "prometheus-nats-exporter is down",
+                        description: "No NATS metrics are collected; NATS alerts cannot fire.",
+                    },
+                ],
+            },
+            {
+                // The exporter of one server of three (prod: a sidecar per NATS pod).
+                series: {
+                    'up{job="nats-exporter", instance="nats-0:7777"}': "1x10",
+                    'up{job="nats-exporter", instance="nats-1:7777"}': "0x10",
+                    'up{job="nats-exporter", instance="nats-2:7777"}': "1x10",
+                },
+                evalTime: "3m",
+                expect: [
+                    {
+                        labels: { severity: "critical", job: "nats-exporter", instance: "nats-1:7777" },
                         summary: "prometheus-nats-exporter is down",
                         description: "No NATS metrics are collected; NATS alerts cannot fire.",
                     },
