@@ -78,6 +78,16 @@ export async function lokiQuery(base: string, expr: string, sinceSeconds: number
     return { count, ms };
 }
 
+/** The value of a LogQL metric query that returns one sample (e.g. a `sum(...)`), at `atMs`; 0 when it returns none. */
+export async function lokiInstantValue(base: string, expr: string, atMs: number): Promise<number> {
+    const time = BigInt(Math.floor(atMs)) * 1_000_000n;
+    const body = await getJson<{ status: string; data: { resultType: string; result: { value: [number, string] }[] } }>(
+        `${base}/loki/api/v1/query?query=${encodeURIComponent(expr)}&time=${time}`,
+    );
+    if (body.data.resultType !== "vector") throw new Error(`expected a vector from ${expr}, got ${body.data.resultType}`);
+    return body.data.result.reduce((n, s) => n + Number(s.value[1]), 0);
+}
+
 export interface AmAlert {
     readonly labels: Record<string, string>;
     readonly status: { state: string };

@@ -21,7 +21,7 @@ import { ensureEngine } from "./engine";
 import { ensureImages } from "./imageBuild";
 import { e2eImages } from "./images";
 import { connectOutcome, consumeAll, Login, natsLogin, permissionViolation, publishAcked } from "./natsChecks";
-import { alertmanagerAlerts, lokiQuery, promQuery, promTargets, sleep, waitFor } from "./probes";
+import { alertmanagerAlerts, lokiInstantValue, lokiQuery, promQuery, promTargets, sleep, waitFor } from "./probes";
 import { alertRuleQueries, dashboardQueries, dataSides, recordingRuleQueries, vectorSelectors } from "./queries";
 import { E2eReport, renderReport } from "./report";
 import { removeLabelled, StackRunner, startCleanupWatchdog } from "./stackRunner";
@@ -246,11 +246,17 @@ async function expectAlertResolves(alertname: string, repair: string, repairedAt
  */
 const DURABLE_DATA = {
     prometheus: {
-        what: "series",
+        what: "samples of the generator's counters",
         count: async (untilMs: number) =>
-            (await promQuery(url.prometheus(), 'count(last_over_time(event_published_total{job="a4co-services"}[1h]))', untilMs)).series.length,
+            Number(
+                (await promQuery(url.prometheus(), 'sum(count_over_time(event_published_total{job="a4co-services"}[1h]))', untilMs)).series[0]
+                    ?.value?.[1] ?? 0,
+            ),
     },
-    loki: { what: "log lines", count: async (untilMs: number) => (await lokiQuery(url.loki(), '{service=~".+"}', 3600, untilMs)).count },
+    loki: {
+        what: "log lines",
+        count: async (untilMs: number) => lokiInstantValue(url.loki(), 'sum(count_over_time({service=~".+"}[1h]))', untilMs),
+    },
 } as const;
 
 async function expectRestartKeepsData(service: keyof typeof DURABLE_DATA): Promise<void> {
@@ -613,7 +619,7 @@ describe("the dev stack on a real Docker engine", () => {
 
     it("destroys containers and network, keeps the volumes, and comes up again with the data of the first run", async () => {
         const destroyedAt = Date.now();
-        const seriesBefore = await DURABLE_DATA.prometheus.count(destroyedAt);
+        const samplesBefore = await DURABLE_DATA.prometheus.count(destroyedAt);
         const linesBefore = await DURABLE_DATA.loki.count(destroyedAt);
         await runner.destroyKeepingVolumes();
         const left = spawnSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" }).stdout.trim();
@@ -636,17 +642,17 @@ describe("the dev stack on a real Docker engine", () => {
         const seconds = await runner.up(stack);
         report.figure("up again -> all healthy", `${seconds.toFixed(1)} s`);
         // Counted up to the destroy, as for the restarts: only data of the first run can answer.
-        const series = await waitFor(async () => (await DURABLE_DATA.prometheus.count(destroyedAt)) || undefined, 60_000);
+        const samples = await waitFor(async () => (await DURABLE_DATA.prometheus.count(destroyedAt)) || undefined, 60_000);
         const lines = await waitFor(async () => (await DURABLE_DATA.loki.count(destroyedAt)) || undefined, 60_000);
         report.add(
             "destroy",
-            "series of the first run are there after up again",
-            seriesBefore && series !== undefined && series >= seriesBefore ? "pass" : "fail",
-            `${series ?? 0} series (before destroy ${seriesBefore})`,
+            "samples of the first run are there after up again",
+            samplesBefore && samples !== undefined && samples >= samplesBefore ? "pass" : "fail",
+            `${samples ?? 0} ${DURABLE_DATA.prometheus.what} (before destroy ${samplesBefore})`,
         );
         report.add(
             "destroy",
-            "log streams of the first run are there after up again",
+            "log lines of the first run are there after up again",
             linesBefore && lines !== undefined && lines >= linesBefore ? "pass" : "fail",
             `${lines ?? 0} lines (before destroy ${linesBefore})`,
         );
