@@ -149,4 +149,10 @@ export const K8S_TEST_TOOLS = {
         goVersion: "v3.7.3",
         confirmed: "go.etcd.io/etcd/server/v3 v3.7.3 on the Go proxy; k8s.io/kubernetes v1.37.2 requires the etcd v3.7 client",
     },
+    /** Simulated nodes: marks pods running (and Job pods complete) so `helm install --wait` and its hooks can finish. */
+    kwok: {
+        goModule: "sigs.k8s.io/kwok",
+        goVersion: "v0.8.0",
+        confirmed: "newest sigs.k8s.io/kwok on the Go proxy (2026-12-02); its go.mod has no replace directives (client libraries v0.36.1)",
+    },
 } as const;

@@ -1,7 +1,8 @@
 /**
  * A real Kubernetes control plane for the suite: etcd + kube-apiserver at the pinned versions, on loopback, in a temp
  * dir, bounded in time, always stopped. Objects go in with server-side apply and strict field validation (what
- * `kubectl apply --server-side --validate=strict` does) through @kubernetes/client-node.
+ * `kubectl apply --server-side --validate=strict` does) through @kubernetes/client-node. More programs (the
+ * controller-manager, the scheduler, kwok: tests/k8s/simulatedNodes.ts) can join it and are stopped with it.
  */
 import { ChildProcess, spawn } from "child_process";
 import { generateKeyPairSync, randomBytes } from "crypto";
@@ -52,7 +53,7 @@ export class ApplyError extends Error {
 }
 
 export class ApiServer {
-    private readonly procs: { name: string; proc: ChildProcess; log: string[] }[] = [];
+    private readonly procs: { name: string; proc: ChildProcess }[] = [];
     private k8s!: ClientNode;
     /** Raw JSON of the object being applied: the typed serializer of client-node drops unknown fields, strict validation must see them. */
     private pendingBody: string | undefined;
@@ -72,33 +73,44 @@ export class ApiServer {
         }
     }
 
-    private spawnLogged(name: string, bin: string, args: string[]): ChildProcess {
-        const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], detached: false });
-        const log: string[] = [];
-        const keep = (b: Buffer) => {
-            log.push(...b.toString().split("\n"));
-            if (log.length > 200) log.splice(0, log.length - 200);
-        };
-        proc.stdout?.on("data", keep);
-        proc.stderr?.on("data", keep);
-        this.procs.push({ name, proc, log });
-        return proc;
+    /**
+     * Starts a program of the control plane, its output in a log file of the temp dir (never a pipe: a blocking Helm
+     * call must not stall a program whose pipe filled up). stop() stops it, last started first.
+     */
+    startProgram(name: string, bin: string, args: string[]): ChildProcess {
+        const out = fs.openSync(this.logFile(name), "a");
+        try {
+            const proc = spawn(bin, args, { stdio: ["ignore", out, out], detached: false });
+            this.procs.push({ name, proc });
+            return proc;
+        } finally {
+            fs.closeSync(out);
+        }
+    }
+
+    /** Where a program's output goes. */
+    logFile(name: string): string {
+        return path.join(this.dir, `${name}.log`);
     }
 
     /** The last lines a program logged, for failure messages. */
     tail(name: string, lines = 30): string {
-        return (
-            this.procs
-                .find((p) => p.name === name)
-                ?.log.slice(-lines)
-                .join("\n") ?? ""
-        );
+        const file = this.logFile(name);
+        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n") : "";
+    }
+
+    /** Fails when a program started here has exited (it should run until stop()). */
+    assertRunning(): void {
+        for (const p of this.procs) {
+            if (p.proc.exitCode !== null || p.proc.signalCode !== null)
+                throw new Error(`${p.name} exited (${p.proc.exitCode ?? p.proc.signalCode}):\n${this.tail(p.name)}`);
+        }
     }
 
     private async boot(log: (line: string) => void, timeoutMs: number): Promise<void> {
         const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
         const etcdUrl = `http://127.0.0.1:${etcdClient}`;
-        this.spawnLogged("etcd", toolPath(ETCD), [
+        this.startProgram("etcd", toolPath(ETCD), [
             "--name",
             "a4co",
             "--data-dir",
@@ -123,7 +135,7 @@ export class ApiServer {
         fs.writeFileSync(path.join(this.dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
         const token = randomBytes(24).toString("hex");
         fs.writeFileSync(path.join(this.dir, "tokens.csv"), `${token},a4co-admin,a4co-admin,system:masters\n`, { mode: 0o600 });
-        this.spawnLogged("kube-apiserver", toolPath(KUBE_APISERVER), [
+        this.startProgram("kube-apiserver", toolPath(KUBE_APISERVER), [
             "--etcd-servers",
             etcdUrl,
             "--bind-address",
@@ -151,9 +163,12 @@ export class ApiServer {
             // Boolean flags only take a value with `=`.
             "--anonymous-auth=false",
             "--enable-priority-and-fairness=false",
+            // Webhooks (the chart's admission webhook) resolve to their Service's ready endpoints, never its cluster
+            // IP: no pod runs here, so a call finds no endpoint and fails open without a packet leaving the machine.
+            "--enable-aggregator-routing=true",
         ]);
         fs.writeFileSync(
-            path.join(this.dir, "kubeconfig"),
+            this.kubeconfig,
             JSON.stringify({
                 apiVersion: "v1",
                 kind: "Config",
@@ -236,6 +251,16 @@ export class ApiServer {
         return this.objects.read<K8sObject>(obj);
     }
 
+    /** Every object of a kind (in a namespace, or cluster-wide), with the kind and apiVersion a list leaves out. */
+    async list(apiVersion: string, kind: string, namespace?: string): Promise<K8sObject[]> {
+        return (await this.objects.list<K8sObject>(apiVersion, kind, namespace)).items.map((o) => ({ ...o, apiVersion, kind }));
+    }
+
+    /** The kubeconfig of the suite's admin, for the programs that talk to this API server. */
+    get kubeconfig(): string {
+        return path.join(this.dir, "kubeconfig");
+    }
+
     /** Waits until every CRD named is Established, so custom resources of its kinds can be applied. */
     async waitEstablished(names: readonly string[], timeoutMs = 60_000): Promise<void> {
         const started = Date.now();
@@ -259,19 +284,44 @@ export class ApiServer {
         return file;
     }
 
-    /** Runs the pinned Helm against this API server, with Helm's own state in the temp dir. */
-    helm(args: string[]): ToolRun {
+    /** Helm's own state in the temp dir: nothing in the user's home. */
+    private helmEnv(): NodeJS.ProcessEnv {
         const home = path.join(this.dir, "helm");
-        const env = {
+        return {
             ...process.env,
             HELM_CACHE_HOME: path.join(home, "cache"),
             HELM_CONFIG_HOME: path.join(home, "config"),
             HELM_DATA_HOME: path.join(home, "data"),
         };
-        return runTool(HELM, [...args, "--kubeconfig", path.join(this.dir, "kubeconfig")], { env, timeoutMs: 180_000 });
     }
 
-    /** Stops kube-apiserver then etcd (SIGTERM, then SIGKILL after 10 s) and removes the temp dir. */
+    /** Runs the pinned Helm against this API server, with Helm's own state in the temp dir. */
+    helm(args: string[]): ToolRun {
+        return runTool(HELM, [...args, "--kubeconfig", this.kubeconfig], { env: this.helmEnv(), timeoutMs: 180_000 });
+    }
+
+    /**
+     * Runs the pinned Helm without blocking (`helm install --wait` takes minutes while the controllers, the scheduler
+     * and kwok work); the output is kept whole, the run bounded by `timeoutMs`.
+     */
+    helmAsync(args: string[], timeoutMs: number): Promise<ToolRun> {
+        const env = this.helmEnv();
+        return new Promise((resolve, reject) => {
+            const proc = spawn(toolPath(HELM), [...args, "--kubeconfig", this.kubeconfig], { env, stdio: ["ignore", "pipe", "pipe"] });
+            let stdout = "";
+            let stderr = "";
+            proc.stdout.on("data", (d) => (stdout += String(d)));
+            proc.stderr.on("data", (d) => (stderr += String(d)));
+            const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+            proc.once("error", reject);
+            proc.once("close", (status, signal) => {
+                clearTimeout(timer);
+                resolve({ status, stdout, stderr: signal ? `${stderr}\nhelm killed after ${timeoutMs / 1000} s` : stderr });
+            });
+        });
+    }
+
+    /** Stops every program it started, last started first (SIGTERM, then SIGKILL after 10 s), and removes the temp dir. */
     async stop(): Promise<void> {
         for (const p of [...this.procs].reverse()) {
             if (p.proc.exitCode !== null || p.proc.signalCode !== null) continue;

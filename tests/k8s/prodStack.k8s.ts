@@ -17,15 +17,13 @@ import { JOBS } from "../../config/jobs";
 import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
 import { promtailJsonPipeline } from "../../config/render/promtail";
 import { sizeTier } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
-import { unwrapSecret } from "../support/leaks";
-import { installMocks, registered } from "../support/mocks";
+import { installMocks } from "../support/mocks";
 import { ensureTools, runTool } from "../support/tools";
-import { recordProdStack, RELEASE_TYPE } from "../prod/programRecording";
 import { ApiServer, ApplyError } from "./apiServer";
 import { budgetMismatches, configReloaderShare, reservedTotals, scrapedJobs, selects, sizedContainers, unequalResources } from "./checks";
-import { chartArchive, chartByName, helmTemplate, K8sObject, objectId, ReleaseRequest, renderRelease } from "./helm";
+import { chartArchive, chartByName, helmTemplate, K8sObject, objectId, renderRelease } from "./helm";
 import { K8S_PROGRAMS } from "./programs";
+import { Recorded, recordReleases } from "./recorded";
 import { getPath, valuePaths, withoutPath, withPathChanged } from "./valueKeys";
 
 installMocks({ stack: "prod" });
@@ -45,35 +43,6 @@ const TIERS: readonly Tier[] = [
     { label: "dev tier, 1 node", overrides: { tier: "dev", kubernetes: { namespace: "observability-dev", nodeCount: 1 } }, secrets: {} },
 ];
 
-interface Recorded {
-    readonly config: StackConfig;
-    readonly releases: ReleaseRequest[];
-    /** The program's own objects (namespace, Secrets, ConfigMaps, PrometheusRule, ServiceMonitors), secrets unwrapped. */
-    readonly own: K8sObject[];
-}
-
-/** What the program registers for one stack config: its releases as Helm requests, its own objects as manifests. */
-async function record(overrides: Record<string, unknown>, secrets: Record<string, string>): Promise<Recorded> {
-    const { config } = await recordProdStack(overrides, secrets);
-    const releases = registered
-        .filter((r) => r.type === RELEASE_TYPE)
-        .map((r) => ({
-            name: r.inputs.name,
-            chart: r.inputs.chart,
-            namespace: r.inputs.namespace,
-            skipCrds: r.inputs.skipCrds === true,
-            values: unwrapSecret<Record<string, unknown>>(r.inputs.values),
-        }));
-    const deep = (v: unknown): unknown => {
-        const u = unwrapSecret(v);
-        if (Array.isArray(u)) return u.map(deep);
-        if (u !== null && typeof u === "object") return Object.fromEntries(Object.entries(u).map(([k, x]) => [k, deep(x)]));
-        return u;
-    };
-    const own = registered.filter((r) => r.type.startsWith("kubernetes:") && r.type !== RELEASE_TYPE).map((r) => deep(r.inputs) as K8sObject);
-    return { config, releases, own };
-}
-
 // The summary table, printed at the end.
 const table: { tier: string; rendered: number; keys: string; applied: string; checks: string }[] = [];
 const row = (tier: string) => {
@@ -91,7 +60,7 @@ const rendered = new Map<string, Map<string, K8sObject[]>>();
 beforeAll(async () => {
     ensureTools(log, ["nats-server", ...K8S_PROGRAMS]);
     for (const t of TIERS) {
-        const rec = await record(t.overrides, t.secrets);
+        const rec = await recordReleases(t.overrides, t.secrets);
         recorded.set(t.label, rec);
         const byRelease = new Map<string, K8sObject[]>();
         for (const r of rec.releases) {
@@ -185,7 +154,7 @@ describe.each(TIERS.map((t) => [t.label]))("%s", (tier) => {
         // The prod tier needs 3 nodes (3 NATS servers, one per node): 1 node is refused by the program itself.
         const counts = natsReplicas(config) > 1 ? [3, 5] : [1, 3, 5];
         for (const nodes of counts) {
-            const rec = await record({ ...t.overrides, kubernetes: { namespace: config.kubernetes.namespace, nodeCount: nodes } }, t.secrets);
+            const rec = await recordReleases({ ...t.overrides, kubernetes: { namespace: config.kubernetes.namespace, nodeCount: nodes } }, t.secrets);
             const objects = rec.releases.flatMap(renderRelease);
             const reserved = reservedTotals(objects, nodes);
             const planned = budgetTotals(kubernetesBudget(sizing, nodes, natsReplicas(config)), natsReplicas(config), nodes);

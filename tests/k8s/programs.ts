@@ -1,6 +1,7 @@
 /**
  * The programs the k8s suite runs, as ToolSpecs for tests/support/tools.ts: Helm (renders the pinned charts),
- * kube-apiserver and etcd (accept or refuse what Helm and the program produce). Versions: K8S_TEST_TOOLS in
+ * kube-apiserver and etcd (accept or refuse what Helm and the program produce), and for `helm install --wait` the
+ * controller-manager, the scheduler and kwok's simulated nodes. Versions: K8S_TEST_TOOLS in
  * config/versions.ts. Built once, cached with the other tools.
  */
 import { K8S_TEST_TOOLS } from "../../config/versions";
@@ -56,17 +57,40 @@ function kubernetesVersionStamp(pkgs: readonly string[], gitVersion: string): st
     ]);
 }
 
-export const KUBE_APISERVER: ToolSpec = (() => {
+/** A command of k8s.io/kubernetes (`cmd/<name>`), built from the wrapper module that maps the staging modules. */
+function kubernetesCommand(name: string): ToolSpec {
     const k = K8S_TEST_TOOLS.kubernetes;
     return {
-        name: "kube-apiserver",
+        name,
         module: k.goModule,
         version: k.goVersion,
-        pkg: `${k.goModule}/cmd/kube-apiserver`,
+        pkg: `${k.goModule}/cmd/${name}`,
         reportedVersion: k.goVersion,
         versionArgs: ["--version"],
         ldflags: kubernetesVersionStamp(["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"], k.goVersion),
         replaces: KUBERNETES_STAGING_MODULES.map((m) => `k8s.io/${m} => k8s.io/${m} ${k.stagingVersion}`),
+        alsoRequire: [],
+    };
+}
+
+export const KUBE_APISERVER = kubernetesCommand("kube-apiserver");
+/** Runs the controllers (Deployments, StatefulSets, DaemonSets, Jobs, volume binding, garbage collection). */
+export const KUBE_CONTROLLER_MANAGER = kubernetesCommand("kube-controller-manager");
+/** Places pods on the simulated nodes: resources, anti-affinity and topology spread are decided for real. */
+export const KUBE_SCHEDULER = kubernetesCommand("kube-scheduler");
+
+/** kwok: the nodes and the kubelet's status updates, simulated (no container runs). Its version is a constant. */
+export const KWOK: ToolSpec = (() => {
+    const k = K8S_TEST_TOOLS.kwok;
+    return {
+        name: "kwok",
+        module: k.goModule,
+        version: k.goVersion,
+        pkg: `${k.goModule}/cmd/kwok`,
+        reportedVersion: k.goVersion.slice(1),
+        versionArgs: ["--version"],
+        ldflags: [],
+        replaces: [],
         alsoRequire: [],
     };
 })();
@@ -115,3 +139,5 @@ export const ETCD: ToolSpec = (() => {
 
 /** Build order: the small ones first, so a first run has Helm (the render checks) soonest. */
 export const K8S_PROGRAMS: readonly ToolSpec[] = [HELM, ETCD, KUBE_APISERVER];
+/** What `helm install --wait` on simulated nodes needs besides: built after kube-apiserver, whose packages they share. */
+export const K8S_CLUSTER_PROGRAMS: readonly ToolSpec[] = [KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KWOK];
