@@ -64,6 +64,7 @@ export class ApiServer {
     /** Starts etcd and kube-apiserver; waits until the API server is ready (at most `timeoutMs`). */
     static async start(log: (line: string) => void, timeoutMs = 120_000): Promise<ApiServer> {
         const server = new ApiServer(fs.mkdtempSync(path.join(os.tmpdir(), "a4co-k8s-")));
+        server.startWatchdog();
         try {
             await server.boot(log, timeoutMs);
             return server;
@@ -71,6 +72,24 @@ export class ApiServer {
             await server.stop();
             throw e;
         }
+    }
+
+    /** Every program started here, one pid a line, for the watchdog. */
+    private get pidFile(): string {
+        return path.join(this.dir, "pids");
+    }
+
+    /**
+     * However this process ends (a SIGTERM or SIGKILL skips stop()), a detached shell then kills what it started and
+     * removes the temp dir. After a normal stop() the pid file is gone and the watchdog only exits.
+     */
+    private startWatchdog(): void {
+        const script = [
+            `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+            `[ -f '${this.pidFile}' ] && kill -9 $(cat '${this.pidFile}') 2>/dev/null`,
+            `[ -f '${this.pidFile}' ] && rm -rf '${this.dir}'`,
+        ].join("; ");
+        spawn("sh", ["-c", script], { detached: true, stdio: "ignore" }).unref();
     }
 
     /**
@@ -82,6 +101,7 @@ export class ApiServer {
         try {
             const proc = spawn(bin, args, { stdio: ["ignore", out, out], detached: false });
             this.procs.push({ name, proc });
+            if (proc.pid) fs.appendFileSync(this.pidFile, `${proc.pid}\n`);
             return proc;
         } finally {
             fs.closeSync(out);
