@@ -9,7 +9,7 @@ import { ensureEngine } from "./engine";
 import { ensureImages } from "./imageBuild";
 import { E2E_LABEL, E2eImage, e2eImages } from "./images";
 import { removeLabelled, withoutControlBytes } from "./stackRunner";
-import { sleep } from "./probes";
+import { sleep } from "../support/live";
 
 const docker = new Dockerode();
 const runLabel = `images-${Date.now()}`;

@@ -1,17 +1,4 @@
-/** HTTP probes of the live stack (Prometheus, Loki, Alertmanager APIs) and bounded waiting. */
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value that is not undefined, or the deadline passes (then returns undefined). */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 2000): Promise<T | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const v = await probe().catch(() => undefined);
-        if (v !== undefined) return v;
-        if (Date.now() > deadline) return undefined;
-        await sleep(everyMs);
-    }
-}
-
+/** HTTP probes of the live stack (Prometheus, Loki, Alertmanager APIs). */
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
     const text = await res.text();

@@ -6,7 +6,6 @@
  */
 import { spawn, ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
@@ -14,6 +13,7 @@ import { DOCKER_SERVICES } from "../../components/dockerServices";
 import { buildMonitoringContent } from "../../components/monitoringContent";
 import { LOG_LABELS } from "../../config/logLabels";
 import type { GeneratorSummary } from "../../instrumentation/generator/summary";
+import { freePort, sleep, waitFor } from "../support/live";
 import { installMocks } from "../support/mocks";
 import { REPO_ROOT } from "../support/stackConfig";
 import { DeclaredStack, declaredDevStack } from "./declared";
@@ -21,7 +21,7 @@ import { ensureEngine } from "./engine";
 import { ensureImages } from "./imageBuild";
 import { e2eImages } from "./images";
 import { connectOutcome, consumeAll, Login, natsLogin, permissionViolation, publishAcked } from "./natsChecks";
-import { alertmanagerAlerts, lokiInstantValue, lokiQuery, promQuery, promTargets, sleep, waitFor } from "./probes";
+import { alertmanagerAlerts, lokiInstantValue, lokiQuery, promQuery, promTargets } from "./probes";
 import { alertRuleQueries, dashboardQueries, dataSides, recordingRuleQueries, vectorSelectors } from "./queries";
 import { E2eReport, renderReport } from "./report";
 import { removeLabelled, StackRunner, startCleanupWatchdog } from "./stackRunner";
@@ -61,17 +61,6 @@ const url = {
     alertmanager: () => `http://127.0.0.1:${ports.alertmanager}`,
     nats: () => `nats://127.0.0.1:${ports.natsClient}`,
 };
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const p = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(p));
-        });
-    });
-}
 
 /**
  * The address `host-gateway` resolves to on this engine (where containers reach the host), read from the /etc/hosts

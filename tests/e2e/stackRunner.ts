@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "child_process";
 import Dockerode from "dockerode";
 
 import type { DockerService } from "../../components/dockerServices";
+import { sleep } from "../support/live";
 import type { DeclaredStack } from "./declared";
 import { localImageFor } from "./images";
 import { ContainerRequest, E2E_NAME_PREFIX, RUN_LABEL, tarOf, translateContainer, translateNetwork, translateVolume } from "./translate";
@@ -32,8 +33,6 @@ export const NOT_BUILDABLE: Readonly<Partial<Record<DockerService, string>>> = {
     promtail: "Promtail 3.6.11 is not on the Go module proxy, so no local image can be built here",
     alloy: "Alloy is not on the Go module proxy, so no local image can be built here",
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class StackRunner {
     readonly docker = new Dockerode();

@@ -7,10 +7,10 @@
 import { ChildProcess, spawn } from "child_process";
 import { generateKeyPairSync, randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
+import { freePort, sleep } from "../support/live";
 import { runTool, ToolRun, toolPath } from "../support/tools";
 import type { K8sObject } from "./helm";
 import { ETCD, HELM, KUBE_APISERVER } from "./programs";
@@ -28,19 +28,6 @@ const clientNode = (): ClientNode =>
     ) as ClientNode;
 
 const FIELD_MANAGER = "a4co-k8s-suite";
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ApplyError extends Error {
     constructor(

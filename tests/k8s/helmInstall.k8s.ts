@@ -11,6 +11,7 @@
 import { natsReplicas } from "../../config/prod/budget";
 import { sizeTier } from "../../config/tiers";
 import { RELEASES } from "../../config/prod/names";
+import { waitFor } from "../support/live";
 import { installMocks } from "../support/mocks";
 import { ensureTools, ToolRun } from "../support/tools";
 import { ApiServer } from "./apiServer";
@@ -24,7 +25,6 @@ installMocks({ stack: "prod" });
 jest.setTimeout(30 * 60_000);
 
 const log = (line: string) => process.stderr.write(`[k8s install] ${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The order the program's dependsOn gives (the CRDs first; the others after it and the Secrets). */
 const INSTALL_ORDER = [RELEASES.crds, RELEASES.kubePrometheusStack, RELEASES.lokiStack, RELEASES.nats];
 /**
@@ -57,17 +57,6 @@ let rec: Recorded;
 let nodes: K8sObject[];
 const figures: [string, string][] = [];
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-    const started = Date.now();
-    for (;;) {
-        const v = await probe();
-        if (v !== undefined) return v;
-        api!.assertRunning();
-        if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-        await sleep(500);
-    }
-}
-
 /** A fresh API server with the controllers, the scheduler and the tier's simulated nodes, Ready, and the volumes. */
 async function startCluster(tier: (typeof TIERS)[number]): Promise<void> {
     rec = await recordReleases(tier.overrides, tier.secrets);
@@ -75,16 +64,20 @@ async function startCluster(tier: (typeof TIERS)[number]): Promise<void> {
     api = await ApiServer.start(log);
     startSimulatedCluster(api, log);
     for (const n of nodes) await api.apply(n);
-    await waitFor(
-        "every simulated node Ready",
+    const ready = await waitFor(
         async () => {
-            const ready = (await api!.list("v1", "Node")).filter((n) =>
+            const readyNodes = (await api!.list("v1", "Node")).filter((n) =>
                 (n.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True"),
             );
-            return ready.length === nodes.length ? true : undefined;
+            return readyNodes.length === nodes.length ? true : undefined;
         },
         60_000,
+        500,
     );
+    if (!ready) {
+        api.assertRunning();
+        throw new Error(`the ${nodes.length} simulated nodes were not all Ready within 60 s:\n${api.tail("kwok", 15)}`);
+    }
     const claims = claimsOf(rec.releases.flatMap(renderRelease));
     for (const o of storageFor(claims)) await api.apply(o);
     log(

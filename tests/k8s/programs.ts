@@ -80,20 +80,17 @@ export const KUBE_CONTROLLER_MANAGER = kubernetesCommand("kube-controller-manage
 export const KUBE_SCHEDULER = kubernetesCommand("kube-scheduler");
 
 /** kwok: the nodes and the kubelet's status updates, simulated (no container runs). Its version is a constant. */
-export const KWOK: ToolSpec = (() => {
-    const k = K8S_TEST_TOOLS.kwok;
-    return {
-        name: "kwok",
-        module: k.goModule,
-        version: k.goVersion,
-        pkg: `${k.goModule}/cmd/kwok`,
-        reportedVersion: k.goVersion.slice(1),
-        versionArgs: ["--version"],
-        ldflags: [],
-        replaces: [],
-        alsoRequire: [],
-    };
-})();
+export const KWOK: ToolSpec = {
+    name: "kwok",
+    module: K8S_TEST_TOOLS.kwok.goModule,
+    version: K8S_TEST_TOOLS.kwok.goVersion,
+    pkg: `${K8S_TEST_TOOLS.kwok.goModule}/cmd/kwok`,
+    reportedVersion: K8S_TEST_TOOLS.kwok.goVersion.slice(1),
+    versionArgs: ["--version"],
+    ldflags: [],
+    replaces: [],
+    alsoRequire: [],
+};
 
 export const HELM: ToolSpec = (() => {
     const h = K8S_TEST_TOOLS.helm;

@@ -3,6 +3,19 @@ import * as net from "net";
 
 import { toolPath, ToolName, ToolSpec } from "./tools";
 
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value that is not undefined, or the deadline passes (then returns undefined). */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 2000): Promise<T | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const v = await probe().catch(() => undefined);
+        if (v !== undefined) return v;
+        if (Date.now() > deadline) return undefined;
+        await sleep(everyMs);
+    }
+}
+
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
