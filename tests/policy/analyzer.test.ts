@@ -39,6 +39,7 @@ describe("the policy pack served by Pulumi's policy-pack runner", () => {
 
     it("rejects a bad container with its name and each broken rule", async () => {
         const found = await analyze(TYPES.dockerContainer, "a4co-dev-grafana", {
+            // Deliberately unpinned: the input pinned-versions must refuse (no program image uses it).
             image: "grafana/grafana:latest",
             memory: 512,
             cpus: "0.5",

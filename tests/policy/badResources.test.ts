@@ -69,6 +69,7 @@ describe("the real resources the bad ones derive from pass", () => {
 });
 
 describe(PINNED_VERSIONS, () => {
+    // Deliberately floating references: the inputs the policy must refuse (no program image uses any of them).
     it.each([
         ["grafana/grafana:latest", /uses the tag latest/],
         ["grafana/grafana", /has no tag/],
