@@ -5,7 +5,7 @@
  * The CLIs the unit tests use (nats-server, prometheus-nats-exporter, promtool, amtool) are specified in tools.ts;
  * only the programs the unit tests never needed live here.
  */
-import { spawnSync } from "child_process";
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -112,12 +112,19 @@ export function wrapperReplacesFromGoMod(goMod: string): string[] {
 
 /** The go.mod of `module@version`, read from the Go module cache (`go mod download` fetches it once). */
 export function moduleGoMod(module: string, version: string): string {
-    const r = spawnSync("go", ["mod", "download", "-json", `${module}@${version}`], {
-        encoding: "utf8",
-        env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
-        cwd: fs.mkdtempSync("/tmp/a4co-gomod-"),
-        timeout: 300_000,
-    });
+    // Outside any module, so go.mod of the caller's tree does not matter; removed at once.
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-gomod-"));
+    let r: SpawnSyncReturns<string>;
+    try {
+        r = spawnSync("go", ["mod", "download", "-json", `${module}@${version}`], {
+            encoding: "utf8",
+            env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+            cwd,
+            timeout: 300_000,
+        });
+    } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+    }
     if (r.error || r.status !== 0)
         throw new Error(`go mod download -json ${module}@${version} failed: ${r.error?.message ?? ""}${r.stdout}${r.stderr}`);
     const info = JSON.parse(r.stdout) as { GoMod?: string; Error?: string };
