@@ -34,9 +34,8 @@ export const VERSIONS = {
     loki: {
         image: "grafana/loki",
         tag: "3.7.6",
-        goModule: "github.com/grafana/loki/v3",
-        goVersion: "v3.7.6",
-        confirmed: "newest 3.7.x tag of grafana/loki in the 2026-08-22 snapshot (v3.7.6, 2026-08-05); module v3.7.6 on the Go proxy",
+        /** Deployed from its official image only: Loki's Go module is AGPL, so nothing here builds it. */
+        confirmed: "newest 3.7.x tag of grafana/loki in the 2026-08-22 snapshot (v3.7.6, 2026-08-05)",
     },
     promtail: {
         image: "grafana/promtail",

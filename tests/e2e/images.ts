@@ -2,8 +2,9 @@
  * Local images of the pinned programs for the e2e suite, built from their Go modules (static, CGO_ENABLED=0) into
  * images that reproduce the official images' layout: ENTRYPOINT/CMD, USER, WORKDIR, the directories they own (a fresh
  * named volume copies the ownership of the image directory it is mounted on) and the shell tools our healthchecks
- * use (busybox `wget`/`sh` from Debian's busybox-static where the official image has busybox; none in Loki's
- * distroless image).
+ * use (busybox `wget`/`sh` from Debian's busybox-static, as the official images have busybox). Only the Apache-2.0
+ * programs get a local image: Loki, Grafana, Promtail and Alloy run from their official images or not at all
+ * ({@link NO_LOCAL_BUILD}).
  *
  * Local images are tagged `a4co-e2e/<name>:<official tag>`, never as the official reference, so they can never shadow
  * a user's real images. {@link E2E_IMAGES} is the single table official reference -> local image.
@@ -16,14 +17,24 @@
  *  - natsio/prometheus-nats-exporter:0.20.1
  *                                   nats-io/prometheus-nats-exporter@v0.20.1 cicd/Dockerfile + cicd/assets/entrypoint.sh
  *                                   (the target of docker-bake.hcl that publishes the image)
- *  - grafana/loki:3.7.6             grafana/loki@v3.7.6 cmd/loki/Dockerfile (read from the Go module cache)
  */
 import { createHash } from "crypto";
 
 import { imageRef, VERSIONS } from "../../config/versions";
 import type { DockerService } from "../../components/dockerStack";
 import { toolSpec, ToolSpec } from "../support/tools";
-import { alertmanagerServerSpec, lokiSpec, prometheusServerSpec } from "./programs";
+import { alertmanagerServerSpec, prometheusServerSpec } from "./programs";
+
+/**
+ * The services never built here, with the reason: each links AGPL code (../licences in the README). Their official
+ * images are deployed by the program and used by the e2e where the engine has or can pull them.
+ */
+export const NO_LOCAL_BUILD: Readonly<Record<"loki" | "grafana" | "promtail" | "alloy", string>> = {
+    loki: "Loki's Go module (github.com/grafana/loki/v3) is AGPL-3.0: this project never builds it",
+    grafana: "Grafana's Go module is AGPL-3.0: this project never builds it",
+    promtail: "Promtail links Loki's AGPL-3.0 module: this project never builds it",
+    alloy: "Alloy links Loki's AGPL-3.0 module: this project never builds it",
+};
 
 /** Label on every local image: the sha256 of the program binary it carries (a rebuilt binary rebuilds the image). */
 export const BINARY_SHA_LABEL = "a4co.e2e.binary-sha256";
@@ -69,7 +80,6 @@ export interface E2eImage {
 
 const BUSYBOX_HOST_PATH = "/bin/busybox";
 const NOBODY = "65534:65534";
-const LOKI_UID = "10001:10001";
 
 const wget = (port: number, path: string) => ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${path}`];
 const localRef = (name: string, tag: string) => `a4co-e2e/${name}:${tag}`;
@@ -152,22 +162,6 @@ export function e2eImages(): E2eImage[] {
             port: 7777,
             source: "nats-io/prometheus-nats-exporter@v0.20.1 cicd/Dockerfile (alpine: busybox sh and wget)",
         },
-        {
-            service: "loki",
-            officialRef: imageRef("loki"),
-            localRef: localRef("loki", VERSIONS.loki.tag),
-            programs: [{ spec: lokiSpec(), path: "/usr/bin/loki" }],
-            user: "10001",
-            workdir: "/",
-            entrypoint: ["/usr/bin/loki"],
-            cmd: ["-config.file=/etc/loki/local-config.yaml"],
-            owned: { "/etc/loki": LOKI_UID, "/loki": LOKI_UID },
-            busybox: false,
-            defaultConfig: "/etc/loki/local-config.yaml",
-            healthcheck: ["/usr/bin/loki", "-health"],
-            port: 3100,
-            source: "grafana/loki@v3.7.6 cmd/loki/Dockerfile (distroless static:nonroot, no shell)",
-        },
     ];
 }
 
@@ -217,22 +211,11 @@ export function contextFiles(image: E2eImage): ContextFile[] {
         case "natsExporter":
             files.push({ path: "entrypoint.sh", mode: 0o755, content: '#!/bin/sh\nexec "/${GO_APP}" "$@"\n' });
             break;
-        case "loki": {
-            const v = VERSIONS.loki;
-            files.push({
-                path: "local-config.yaml",
-                fromModule: { module: v.goModule, version: v.goVersion, file: "cmd/loki/loki-docker-config.yaml" },
-            });
-            files.push(
-                { path: "passwd", content: `${PASSWD}loki:x:10001:10001::/home/loki:/bin/false\n` },
-                { path: "group", content: `${GROUP}loki:x:10001:\n` },
-            );
-            break;
-        }
+        case "loki":
         case "grafana":
         case "promtail":
         case "alloy":
-            throw new Error(`no e2e image recipe for service ${image.service}: its program is not on the Go module proxy`);
+            throw new Error(`no local image recipe for ${image.service}: ${NO_LOCAL_BUILD[image.service]}`);
     }
     return files;
 }
@@ -316,28 +299,10 @@ export function dockerfileFor(image: E2eImage): string {
                 ].join("\n") + "\n"
             );
         case "loki":
-            return (
-                [
-                    `# ${image.source}: /usr/bin/loki, /etc/loki and /loki owned by 10001, passwd with user loki, USER 10001.`,
-                    "# A busybox stage prepares the file system (as the official `filesystem` stage does); the final image has no shell.",
-                    ...bb.slice(0, 3).map((l, i) => (i === 0 ? "FROM scratch AS filesystem" : l)),
-                    "COPY local-config.yaml /etc/loki/local-config.yaml",
-                    `RUN ${[mkTmp, "mkdir -p /etc/loki /loki/rules /loki/rules-temp", ...chownOwned(image)].join(" && ")}`,
-                    "FROM scratch",
-                    ...copyPrograms(image),
-                    "COPY --from=filesystem /tmp /tmp",
-                    `COPY --from=filesystem --chown=${LOKI_UID} /etc/loki /etc/loki`,
-                    `COPY --from=filesystem --chown=${LOKI_UID} /loki /loki`,
-                    "COPY passwd /etc/passwd",
-                    "COPY group /etc/group",
-                    "EXPOSE 3100",
-                    ...tail(image),
-                ].join("\n") + "\n"
-            );
         case "grafana":
         case "promtail":
         case "alloy":
-            throw new Error(`no e2e image recipe for service ${image.service}: its program is not on the Go module proxy`);
+            throw new Error(`no local image recipe for ${image.service}: ${NO_LOCAL_BUILD[image.service]}`);
     }
 }
 

@@ -5,7 +5,7 @@
  * The CLIs the unit tests use (nats-server, prometheus-nats-exporter, promtool, amtool) are specified in tools.ts;
  * only the programs the unit tests never needed live here.
  */
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -86,74 +86,7 @@ export function alertmanagerServerSpec(): ToolSpec {
     };
 }
 
-/**
- * The `replace` directives of a go.mod, as `old => new version` strings, without those that point at a directory of
- * the module's own repository (`=> ./pkg/push`): in a wrapper module those resolve to the published module at the
- * version the go.mod requires. Handles the single-line and the parenthesised block forms; comments are dropped.
- */
-export function wrapperReplacesFromGoMod(goMod: string): string[] {
-    const out: string[] = [];
-    let inBlock = false;
-    for (const raw of goMod.split("\n")) {
-        const line = raw.replace(/\/\/.*$/, "").trim();
-        if (inBlock) {
-            if (line === ")") inBlock = false;
-            else if (line) out.push(line);
-            continue;
-        }
-        if (/^replace\s*\($/.test(line)) inBlock = true;
-        else if (line.startsWith("replace ")) out.push(line.slice("replace ".length).trim());
-    }
-    const normalised = out.map((r) => r.replace(/\s+/g, " "));
-    const malformed = normalised.filter((r) => !r.includes(" => "));
-    if (malformed.length > 0) throw new Error(`go.mod replace directive without "=>": ${malformed.join("; ")}`);
-    return normalised.filter((r) => !/=> \.{1,2}\//.test(r));
-}
-
-/** The go.mod of `module@version`, read from the Go module cache (`go mod download` fetches it once). */
-export function moduleGoMod(module: string, version: string): string {
-    // Outside any module, so go.mod of the caller's tree does not matter; removed at once.
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-gomod-"));
-    let r: SpawnSyncReturns<string>;
-    try {
-        r = spawnSync("go", ["mod", "download", "-json", `${module}@${version}`], {
-            encoding: "utf8",
-            env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
-            cwd,
-            timeout: 300_000,
-        });
-    } finally {
-        fs.rmSync(cwd, { recursive: true, force: true });
-    }
-    if (r.error || r.status !== 0)
-        throw new Error(`go mod download -json ${module}@${version} failed: ${r.error?.message ?? ""}${r.stdout}${r.stderr}`);
-    const info = JSON.parse(r.stdout) as { GoMod?: string; Error?: string };
-    if (info.Error || !info.GoMod) throw new Error(`go mod download ${module}@${version}: ${info.Error ?? "no GoMod path"}`);
-    return fs.readFileSync(info.GoMod, "utf8");
-}
-
-/**
- * Loki (`cmd/loki`). Its go.mod replaces several dependencies with forks (memberlist, objstore, gocql, ...): the
- * wrapper repeats them, read from the go.mod at the pin. Loki copies pkg/util/build.Version/Branch into Prometheus'
- * common/version in an init(), so that is where the stamp goes (as Loki's Makefile does).
- */
-export function lokiSpec(): ToolSpec {
-    const v = VERSIONS.loki;
-    const reported = v.tag;
-    return {
-        name: "loki",
-        module: v.goModule,
-        version: v.goVersion,
-        pkg: `${v.goModule}/cmd/loki`,
-        reportedVersion: reported,
-        versionArgs: ["-version"],
-        ldflags: [`-X github.com/grafana/loki/v3/pkg/util/build.Version=${reported}`, `-X github.com/grafana/loki/v3/pkg/util/build.Branch=HEAD`],
-        replaces: wrapperReplacesFromGoMod(moduleGoMod(v.goModule, v.goVersion)),
-        alsoRequire: [],
-    };
-}
-
-/** Every program that runs in an e2e container, in build order (smallest first; Loki is the biggest build). */
+/** Every program the e2e suite may build into a local image, in build order (smallest first). */
 export function e2eProgramSpecs(): ToolSpec[] {
-    return [toolSpec("nats-server"), toolSpec("prometheus-nats-exporter"), alertmanagerServerSpec(), prometheusServerSpec(), lokiSpec()];
+    return [toolSpec("nats-server"), toolSpec("prometheus-nats-exporter"), alertmanagerServerSpec(), prometheusServerSpec()];
 }
