@@ -6,6 +6,7 @@ import { sizeTier } from "../../config/tiers";
 import { unknownKeys } from "../allowlists/check";
 import { LOKI_2_9_SCHEMA } from "../allowlists/loki29";
 import { LOKI_3_7_SCHEMA } from "../allowlists/loki";
+import { checkLokiConfig } from "../reference/loki/configCheck";
 
 const limits = sizeTier("prod").loki;
 const loki29 = () => parse(renderLokiStackConfig({ retentionPeriod: "744h", logLevel: "info", limits }));
@@ -27,6 +28,13 @@ describe("loki-stack's Loki 2.9 config", () => {
         expect(doc.storage_config.tsdb_shipper.shared_store).toBe("filesystem");
         expect(doc.compactor.shared_store).toBe("filesystem");
         expect(unknownKeys(doc, LOKI_3_7_SCHEMA)).toEqual(expect.arrayContaining(["compactor.shared_store"]));
+        // The Loki 3.7.6 checker by reference names each reason 3.7 would refuse it.
+        expect(checkLokiConfig(doc, { now: new Date("2026-12-01T00:00:00Z") }).map((p) => [p.rule, p.path])).toEqual([
+            ["unknown-key", "storage_config.tsdb_shipper.shared_store"],
+            ["unknown-key", "compactor.shared_store"],
+            ["structured-metadata-schema", "schema_config.configs[0].schema"],
+            ["delete-request-store", "compactor.delete_request_store"],
+        ]);
         const dev = parse(renderLokiConfig({ retentionPeriod: "744h", logLevel: "info", limits, alertmanagerUrl: "http://am:9093" }));
         expect(dev.schema_config.configs[0].schema).toBe("v13");
     });

@@ -15,8 +15,9 @@ import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
 import { sizeTier } from "../../config/tiers";
 import { unknownKeys } from "../allowlists/check";
 import { GRAFANA_DASHBOARD_PROVIDERS_SCHEMA, GRAFANA_DATASOURCES_SCHEMA, GRAFANA_JSONDATA_KEYS } from "../allowlists/grafana";
-import { LOKI_3_7_SCHEMA, LOKI_FORBIDDEN_KEYS } from "../allowlists/loki";
+import { LOKI_3_7_SCHEMA } from "../allowlists/loki";
 import { PROMTAIL_3_6_SCHEMA } from "../allowlists/promtail";
+import { checkLokiConfig, describeProblems } from "../reference/loki/configCheck";
 
 const loki = () =>
     parse(
@@ -29,8 +30,8 @@ const loki = () =>
     );
 
 describe("Loki 3.7 config", () => {
-    it("has only keys of the Loki 3.7.6 configuration reference", () => {
-        expect(unknownKeys(loki(), LOKI_3_7_SCHEMA)).toEqual([]);
+    it("passes the Loki 3.7.6 checker by reference: keys, value types and units, schema periods, directories, retention", () => {
+        expect(describeProblems(checkLokiConfig(loki()))).toEqual([]);
     });
 
     it.each([
@@ -45,22 +46,14 @@ describe("Loki 3.7 config", () => {
     ])("the check rejects the removed or misspelled key %s", (path, mutate) => {
         const doc = loki();
         mutate(doc);
-        expect(unknownKeys(doc, LOKI_3_7_SCHEMA)).toContain(path);
+        expect(checkLokiConfig(doc).map((p) => [p.rule, p.path])).toEqual([["unknown-key", path]]);
     });
 
-    it("the forbidden list catches table_manager, which 3.7 still parses but ignores for tsdb", () => {
+    it("the check refuses table_manager, which 3.7 still parses but ignores for tsdb", () => {
         const doc = loki();
         doc.table_manager = { retention_deletes_enabled: true, retention_period: "744h" };
         expect(unknownKeys(doc, LOKI_3_7_SCHEMA)).toEqual([]);
-        expect(Object.keys(doc).filter((k) => LOKI_FORBIDDEN_KEYS.includes(k))).toEqual(["table_manager"]);
-    });
-
-    it("carries none of the design document's removed or ignored keys", () => {
-        const doc = loki();
-        for (const key of LOKI_FORBIDDEN_KEYS) {
-            const value = key.split(".").reduce<any>((node, k) => node?.[k], doc);
-            expect({ key, value }).toEqual({ key, value: undefined });
-        }
+        expect(checkLokiConfig(doc).map((p) => [p.rule, p.path])).toEqual([["ignored-block", "table_manager"]]);
     });
 
     it("uses tsdb with schema v13 and a 24h index period on the filesystem", () => {
