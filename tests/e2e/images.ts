@@ -26,7 +26,7 @@ import { toolSpec, ToolSpec } from "../support/tools";
 import { alertmanagerServerSpec, prometheusServerSpec } from "./programs";
 
 /**
- * The services never built here, with the reason: each links AGPL code (../licences in the README). Their official
+ * The services never built here, with the reason: each is or links AGPL code (README, Licence). Their official
  * images are deployed by the program and used by the e2e where the engine has or can pull them.
  */
 export const NO_LOCAL_BUILD: Readonly<Record<"loki" | "grafana" | "promtail" | "alloy", string>> = {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { DOCKER_SERVICES } from "../../components/dockerServices";
+import { DOCKER_SERVICES, DockerService } from "../../components/dockerServices";
 import { buildMonitoringContent } from "../../components/monitoringContent";
 import { LOG_LABELS } from "../../config/logLabels";
 import type { GeneratorSummary } from "../../instrumentation/generator/summary";
@@ -18,14 +18,16 @@ import { installMocks } from "../support/mocks";
 import { REPO_ROOT } from "../support/stackConfig";
 import { DeclaredStack, declaredDevStack } from "./declared";
 import { ensureEngine } from "./engine";
+import { checkDatasources, checkLogin, provisionedDashboards, queryThroughGrafana } from "./grafanaChecks";
 import { ensureImages } from "./imageBuild";
-import { e2eImages } from "./images";
+import { e2eImages, localImageFor } from "./images";
+import { dockerCliEngine, ImageChoice, imagePolicyFrom, resolveImages } from "./imageSource";
 import { connectOutcome, consumeAll, Login, natsLogin, permissionViolation, publishAcked } from "./natsChecks";
 import { alertmanagerAlerts, lokiInstantValue, lokiQuery, promQuery, promTargets } from "./probes";
 import { alertRuleQueries, dashboardQueries, dataSides, recordingRuleQueries, vectorSelectors } from "./queries";
 import { E2eReport, renderReport } from "./report";
 import { removeLabelled, StackRunner, startCleanupWatchdog } from "./stackRunner";
-import { RUN_LABEL } from "./translate";
+import { E2E_NAME_PREFIX, RUN_LABEL } from "./translate";
 import { LogShipper } from "./logPush";
 import { verifyTranslation } from "./verifyTranslation";
 
@@ -54,8 +56,13 @@ let exporterStoppedAt = 0;
 let generatorPort = 0;
 const peakMemory = new Map<string, number>();
 let statsTimer: NodeJS.Timeout | undefined;
+/** The image of each declared service: official, local build, or not run (imageSource.ts). */
+let images: ImageChoice[] = [];
+/** The container that relays the generator's log file to its stdout, where the log collector reads it. */
+let logRelay = "";
 
 const url = {
+    grafana: () => `http://127.0.0.1:${ports.grafana}`,
     prometheus: () => `http://127.0.0.1:${ports.prometheus}`,
     loki: () => `http://127.0.0.1:${ports.loki}`,
     alertmanager: () => `http://127.0.0.1:${ports.alertmanager}`,
@@ -133,8 +140,7 @@ beforeAll(async () => {
     await ensureEngine(log);
     // Leftovers of an interrupted earlier run (everything the suite makes carries the label key).
     removeLabelled(RUN_LABEL);
-    log("images (built once, then cached):");
-    ensureImages(log, e2eImages());
+    const policy = imagePolicyFrom(process.env);
     const names = ["grafana", "prometheus", "loki", "alertmanager", "natsClient", "natsMonitoring", "natsExporter"];
     ports = {};
     for (const n of names) ports[n] = await freePort();
@@ -143,6 +149,16 @@ beforeAll(async () => {
         ports,
         scrapeTargets: [{ service: "event-generator", address: `host.docker.internal:${generatorPort}`, metricsPath: "/metrics" }],
     });
+    log(`images (policy ${policy}: official where the engine has or can pull them, else a local build of the Apache-licensed programs):`);
+    images = await resolveImages(stack.containers, policy, dockerCliEngine, (ref) => localImageFor(ref), log);
+    const toBuild = images.filter((c) => c.origin === "local build").map((c) => c.officialRef);
+    ensureImages(
+        log,
+        e2eImages().filter((i) => toBuild.includes(i.officialRef)),
+    );
+    runner.useImages(images);
+    for (const c of images)
+        report.add("images", `${c.service} ${c.officialRef}`, c.origin === "not run" ? "not run" : "pass", `${c.origin}: ${c.reason}`);
     log(`bringing the dev stack up (run ${runId}, host ports ${JSON.stringify(ports)})`);
     const seconds = await runner.up(stack);
     report.figure("create -> all healthy", `${seconds.toFixed(1)} s`);
@@ -178,11 +194,35 @@ function durationSeconds(d: string): number {
     return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
 }
 
-/** Only Grafana's and the log collector's own metrics come from programs that cannot run here. */
+/** The image a running service runs (official or local build). */
+function imageOf(service: DockerService): string {
+    const ref = images.find((c) => c.service === service)?.ref;
+    if (!ref) throw new Error(`${service} does not run in this e2e run: no image`);
+    return ref;
+}
+
+/** Why a service's checks are not run, or undefined when it runs. */
+const notRunReason = (service: DockerService): string | undefined =>
+    runner.runs(service)
+        ? undefined
+        : images.some((c) => c.service === service)
+          ? `${service} does not run here (no official image; see its images row)`
+          : `${service} is not part of this stack`;
+
+/** The metrics each service exposes about itself (Alloy's `loki_source_`/`loki_write_` before Loki's own `loki_`). */
+const OWN_METRICS: readonly [DockerService, RegExp][] = [
+    ["alloy", /job="alloy"|\balloy_|\bloki_source_|\bloki_write_/],
+    ["promtail", /job="promtail"|\bpromtail_/],
+    ["grafana", /job="grafana"|\bgrafana_/],
+    ["loki", /job="loki"|\bloki_(?!source_|write_)/],
+];
+
+/** A query that reads the own metrics of a service that does not run in this run cannot return data: not run. */
 function notCheckableReason(expr: string): string | undefined {
-    if (/job="grafana"|grafana_/.test(expr)) return "reads Grafana's own metrics: Grafana cannot run here";
-    if (/job="(promtail|alloy)"|promtail_|alloy_|loki_source_|loki_write_/.test(expr))
-        return "reads the log collector's own metrics: Promtail/Alloy cannot run here";
+    for (const [service, metrics] of OWN_METRICS) {
+        const why = metrics.test(expr) ? notRunReason(service) : undefined;
+        if (why) return `reads ${service}'s own metrics; ${why}`;
+    }
     return undefined;
 }
 
@@ -250,6 +290,11 @@ const DURABLE_DATA = {
 
 async function expectRestartKeepsData(service: keyof typeof DURABLE_DATA): Promise<void> {
     const data = DURABLE_DATA[service];
+    const why = notRunReason(service);
+    if (why) {
+        report.add("durability", `${service} ${data.what} written before its restart are queryable`, "not run", why);
+        return;
+    }
     const restartAt = Date.now();
     const before = await data.count(restartAt);
     const c = runner.started.get(service)!;
@@ -263,6 +308,69 @@ async function expectRestartKeepsData(service: keyof typeof DURABLE_DATA): Promi
         `up to the restart: ${before} before it, ${after ?? 0} after it`,
     );
     expectNoFailures("durability");
+}
+
+/** The log collector that runs in this run, if any. */
+const runningCollector = (): "promtail" | "alloy" | undefined => (["promtail", "alloy"] as const).find((c) => runner.runs(c));
+
+/**
+ * The generator's log lines into Loki, for TRAFFIC_WARMUP_SECONDS: where a collector runs, a relay container prints
+ * the generator's log file on its stdout and the collector ships it like any container's logs; where none runs, a
+ * stand-in pushes the lines with the config/logLabels.ts labels; where Loki does not run, nothing is shipped.
+ */
+async function shipGeneratorLogs(logFile: string): Promise<void> {
+    const lokiWhy = notRunReason("loki");
+    const collector = runningCollector();
+    if (lokiWhy) {
+        await sleep(TRAFFIC_WARMUP_SECONDS * 1000);
+        report.add("logs", "generator log lines reach Loki", "not run", lokiWhy);
+        return;
+    }
+    if (!collector) {
+        logShipper = new LogShipper(url.loki, logFile, "a4co-e2e-generator");
+        logShipper.start();
+        await sleep(TRAFFIC_WARMUP_SECONDS * 1000);
+        report.add(
+            "logs",
+            "generator log lines pushed to Loki's push API (stand-in for the collector)",
+            logShipper.pushed > 0 ? "pass" : "fail",
+            `${logShipper.pushed} lines in ${TRAFFIC_WARMUP_SECONDS} s, with labels ${Object.values(LOG_LABELS).join(", ")}; no collector runs: ${notRunReason("promtail") ?? notRunReason("alloy")}`,
+        );
+        return;
+    }
+    logRelay = `${E2E_NAME_PREFIX}${runId}-generator-logs`;
+    const started = spawnSync(
+        "docker",
+        [
+            "run",
+            "--detach",
+            "--name",
+            logRelay,
+            "--label",
+            `${RUN_LABEL}=${runId}`,
+            "--label",
+            "a4co.service=event-generator",
+            "--volume",
+            `${path.dirname(logFile)}:/logs:ro`,
+            "--entrypoint",
+            "tail",
+            imageOf("nats"),
+            "-n",
+            "+1",
+            "-F",
+            `/logs/${path.basename(logFile)}`,
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+    );
+    if (started.status !== 0) throw new Error(`cannot start the log relay container: ${started.stderr}`);
+    await sleep(TRAFFIC_WARMUP_SECONDS * 1000);
+    const shipped = await lokiQuery(url.loki(), `{${LOG_LABELS.container}="${logRelay}"}`, 900).catch(() => ({ count: 0 }));
+    report.add(
+        "logs",
+        `generator log lines shipped by ${collector}`,
+        shipped.count > 0 ? "pass" : "fail",
+        `${shipped.count} lines of container ${logRelay} in Loki after ${TRAFFIC_WARMUP_SECONDS} s (the relay prints the generator's log file)`,
+    );
 }
 
 describe("the dev stack on a real Docker engine", () => {
@@ -383,7 +491,7 @@ describe("the dev stack on a real Docker engine", () => {
                 "--metrics-port",
                 String(generatorPort),
                 "--metrics-host",
-                hostGatewayIp(e2eImages().find((i) => i.service === "nats")!.localRef),
+                hostGatewayIp(imageOf("nats")),
                 "--log-file",
                 logFile,
                 "--linger",
@@ -423,17 +531,7 @@ describe("the dev stack on a real Docker engine", () => {
                     : "never",
             );
 
-            // Logs: no collector can run here, so the generator's JSON lines are shipped with the config/logLabels.ts labels
-            // until the generator stops, by a stand-in that follows its log file.
-            logShipper = new LogShipper(url.loki, logFile, "a4co-e2e-generator");
-            logShipper.start();
-            await sleep(TRAFFIC_WARMUP_SECONDS * 1000);
-            report.add(
-                "logs",
-                "generator log lines pushed to Loki's push API",
-                logShipper.pushed > 0 ? "pass" : "fail",
-                `${logShipper.pushed} lines in ${TRAFFIC_WARMUP_SECONDS} s, with labels ${Object.values(LOG_LABELS).join(", ")} (no collector runs here: Promtail/Alloy images cannot be built)`,
-            );
+            await shipGeneratorLogs(logFile);
             expectNoFailures("traffic");
             expectNoFailures("logs");
         }, 300_000);
@@ -445,6 +543,13 @@ describe("the dev stack on a real Docker engine", () => {
                 lokiRetention: "744h",
             } as never);
             const logql = content.dashboards.flatMap((d) => dashboardQueries(d.fileName, d.json)).filter((q) => q.language === "logql");
+            const lokiWhy = notRunReason("loki");
+            if (lokiWhy) {
+                for (const q of logql)
+                    report.add("logql", `${q.dashboard} ${q.where}`, "not run", `${lokiWhy} (the LogQL checker checks it by reference)`);
+                report.figure("dashboard LogQL returning lines", "not run (Loki does not run here)");
+                return;
+            }
             let ok = 0;
             for (const q of logql) {
                 const r = await lokiQuery(url.loki(), q.expr, 900).catch((e: Error) => ({ count: 0, ms: 0, error: e.message }));
@@ -454,7 +559,7 @@ describe("the dev stack on a real Docker engine", () => {
                     `${q.dashboard} ${q.where}`,
                     r.count ? "pass" : "fail",
                     r.count
-                        ? `${r.count} lines/series (pushed, see logs)`
+                        ? `${r.count} lines/series (${runningCollector() ? `shipped by ${runningCollector()}` : "pushed by the stand-in"}, see logs)`
                         : `expected lines from ${q.expr}; saw none${"error" in r ? ` (${r.error})` : ""}`,
                 );
             }
@@ -489,7 +594,13 @@ describe("the dev stack on a real Docker engine", () => {
             }, 90_000)) ?? (await promTargets(url.prometheus()));
         for (const t of targets) {
             const host = t.scrapeUrl.split("/")[2]?.split(":")[0];
-            if (notRunJobs.has(host)) report.add("scrape", `${t.labels.job} ${t.scrapeUrl}`, "not run", `${host} cannot run here (no image)`);
+            if (notRunJobs.has(host))
+                report.add(
+                    "scrape",
+                    `${t.labels.job} ${t.scrapeUrl}`,
+                    "not run",
+                    `${host} does not run here (no official image; see its images row)`,
+                );
             else
                 report.add(
                     "scrape",
@@ -548,8 +659,64 @@ describe("the dev stack on a real Docker engine", () => {
         expectNoFailures("promql");
     }, 300_000);
 
+    it("serves Grafana: the generated password logs in, every datasource is healthy, every dashboard is in its folder, every panel answers through Grafana", async () => {
+        const content = buildMonitoringContent({ runbookBaseUrl: "https://example.invalid/runbooks", tier: "dev", lokiRetention: "744h" } as never);
+        const why = notRunReason("grafana");
+        if (why) {
+            for (const check of [
+                "login with the generated admin password",
+                "datasources healthy",
+                "dashboards provisioned in their folder",
+                "panel queries through Grafana",
+            ])
+                report.add("grafana", check, "not run", why);
+            return;
+        }
+        const admin = stack.outputs.grafanaAdmin as { user: string; password: string };
+        const login = { base: url.grafana(), ...admin };
+        const l = await checkLogin(login);
+        report.add("grafana", "login with the generated admin password", l.ok ? "pass" : "fail", l.detail);
+        for (const d of await checkDatasources(login)) {
+            const dependsOn = d.uid === "loki" ? notRunReason("loki") : undefined;
+            report.add("grafana", `datasource ${d.uid} healthy`, dependsOn ? "not run" : d.ok ? "pass" : "fail", dependsOn ?? d.detail);
+        }
+        const served = await waitFor(async () => {
+            const m = await provisionedDashboards(login);
+            return content.dashboards.every((d) => m.has(d.uid)) ? m : undefined;
+        }, 60_000);
+        const found = served ?? (await provisionedDashboards(login));
+        for (const d of content.dashboards) {
+            const folder = found.get(d.uid);
+            report.add(
+                "grafana",
+                `dashboard ${d.uid} provisioned in ${content.folder}`,
+                folder === content.folder ? "pass" : "fail",
+                folder === undefined ? "not served by Grafana" : `in folder ${folder}`,
+            );
+        }
+        let ok = 0;
+        const queries = content.dashboards.flatMap((d) => dashboardQueries(d.fileName, d.json)).filter((q) => !q.where.startsWith("variable"));
+        for (const q of queries) {
+            const skip = q.language === "logql" ? notRunReason("loki") : notCheckableReason(q.expr);
+            if (skip) {
+                report.add("grafana", `through Grafana: ${q.dashboard} ${q.where}`, "not run", skip);
+                continue;
+            }
+            const r = await queryThroughGrafana(login, q).catch((e: Error) => ({ ok: false, values: 0, detail: e.message }));
+            if (r.ok) ok++;
+            report.add("grafana", `through Grafana: ${q.dashboard} ${q.where}`, r.ok ? "pass" : "fail", r.detail);
+        }
+        report.figure("panel queries answered through Grafana", `${ok} of ${queries.length}`);
+        expectNoFailures("grafana");
+    }, 300_000);
+
     it("lets every alert see its data: each vector selector matches live series, the expression without threshold returns series", async () => {
         for (const a of alertRuleQueries("https://example.invalid/runbooks")) {
+            const why = notCheckableReason(a.expr);
+            if (why) {
+                report.add("alerts", `${a.name} sees its data`, "not run", why);
+                continue;
+            }
             const missing: string[] = [];
             for (const sel of vectorSelectors(a.expr)) {
                 const r = await promQuery(url.prometheus(), sel).catch(() => ({ series: [] }));
@@ -585,10 +752,13 @@ describe("the dev stack on a real Docker engine", () => {
         const done = await waitFor(() => Promise.resolve(fs.existsSync(summaryFile) ? true : undefined), 60_000, 1000);
         const summary = done ? (JSON.parse(fs.readFileSync(summaryFile, "utf8")) as GeneratorSummary) : undefined;
         await logShipper?.stop();
-        report.figure(
-            "generator log lines shipped to Loki",
-            `${logShipper?.pushed ?? 0}; ${logShipper?.failedRounds ?? 0} rounds refused and retried${logShipper?.lastError ? ` (last: ${logShipper.lastError.slice(0, 120)})` : ""}`,
-        );
+        // The relay goes with the generator: destroy below must find no container of the run but the stack's.
+        if (logRelay) spawnSync("docker", ["rm", "--force", logRelay], { encoding: "utf8", timeout: 60_000 });
+        if (logShipper)
+            report.figure(
+                "generator log lines pushed by the stand-in",
+                `${logShipper?.pushed ?? 0}; ${logShipper?.failedRounds ?? 0} rounds refused and retried${logShipper?.lastError ? ` (last: ${logShipper.lastError.slice(0, 120)})` : ""}`,
+            );
         const ok =
             summary !== undefined && summary.sent > 0 && summary.acked === summary.sent && summary.publishFailed === 0 && summary.unfinished === 0;
         report.add(
@@ -609,7 +779,8 @@ describe("the dev stack on a real Docker engine", () => {
     it("destroys containers and network, keeps the volumes, and comes up again with the data of the first run", async () => {
         const destroyedAt = Date.now();
         const samplesBefore = await DURABLE_DATA.prometheus.count(destroyedAt);
-        const linesBefore = await DURABLE_DATA.loki.count(destroyedAt);
+        const lokiWhy = notRunReason("loki");
+        const linesBefore = lokiWhy ? 0 : await DURABLE_DATA.loki.count(destroyedAt);
         await runner.destroyKeepingVolumes();
         const left = spawnSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" }).stdout.trim();
         const volumes = spawnSync("docker", ["volume", "ls", "-q", "--filter", `label=${RUN_LABEL}=${runId}`], { encoding: "utf8" })
@@ -632,7 +803,7 @@ describe("the dev stack on a real Docker engine", () => {
         report.figure("up again -> all healthy", `${seconds.toFixed(1)} s`);
         // Counted up to the destroy, as for the restarts: only data of the first run can answer.
         const samples = await waitFor(async () => (await DURABLE_DATA.prometheus.count(destroyedAt)) || undefined, 60_000);
-        const lines = await waitFor(async () => (await DURABLE_DATA.loki.count(destroyedAt)) || undefined, 60_000);
+        const lines = lokiWhy ? undefined : await waitFor(async () => (await DURABLE_DATA.loki.count(destroyedAt)) || undefined, 60_000);
         report.add(
             "destroy",
             "samples of the first run are there after up again",
@@ -642,8 +813,8 @@ describe("the dev stack on a real Docker engine", () => {
         report.add(
             "destroy",
             "log lines of the first run are there after up again",
-            linesBefore && lines !== undefined && lines >= linesBefore ? "pass" : "fail",
-            `${lines ?? 0} lines (before destroy ${linesBefore})`,
+            lokiWhy ? "not run" : linesBefore && lines !== undefined && lines >= linesBefore ? "pass" : "fail",
+            lokiWhy ?? `${lines ?? 0} lines (before destroy ${linesBefore})`,
         );
         expectNoFailures("destroy");
     }, 600_000);

@@ -1,7 +1,7 @@
 /**
  * Creates what the program declares on a real Docker engine through the Engine API (dockerode): network, volumes,
  * then containers in the plan's order, each started only once every container it depends on is healthy (the
- * provider's `wait` semantics), uploads copied in before start. Everything it makes carries the run label and is
+ * provider's `wait` semantics), uploads copied in before start, each from the image chosen for it (imageSource.ts). Everything it makes carries the run label and is
  * removed by {@link StackRunner.removeEverything} (success, failure, Ctrl-C).
  */
 import { spawn, spawnSync } from "child_process";
@@ -10,7 +10,7 @@ import Dockerode from "dockerode";
 import type { DockerService } from "../../components/dockerServices";
 import { sleep } from "../support/live";
 import type { DeclaredStack } from "./declared";
-import { localImageFor } from "./images";
+import type { ImageChoice } from "./imageSource";
 import { ContainerRequest, E2E_NAME_PREFIX, RUN_LABEL, tarOf, translateContainer, translateNetwork, translateVolume } from "./translate";
 
 export interface NotRun {
@@ -27,13 +27,6 @@ export interface StartedContainer {
     readonly secondsToHealthy: number;
 }
 
-/** Images that cannot be built here: their modules are not on the Go module proxy. */
-export const NOT_BUILDABLE: Readonly<Partial<Record<DockerService, string>>> = {
-    grafana: "Grafana is not on the Go module proxy (its module path is refused), so no local image can be built here",
-    promtail: "Promtail 3.6.11 is not on the Go module proxy, so no local image can be built here",
-    alloy: "Alloy is not on the Go module proxy, so no local image can be built here",
-};
-
 export class StackRunner {
     readonly docker = new Dockerode();
     readonly started = new Map<DockerService, StartedContainer>();
@@ -41,10 +34,31 @@ export class StackRunner {
     private networkName = "";
     private readonly volumeNames = new Map<string, string>();
 
+    /**
+     * The image of each declared service (imageSource.ts): official, local build, or not run. A service that is not
+     * run is skipped, and what depends on it starts without waiting for it.
+     */
+    private readonly images = new Map<DockerService, ImageChoice>();
+
     constructor(
         readonly runId: string,
         private readonly log: (line: string) => void,
     ) {}
+
+    useImages(choices: readonly ImageChoice[]): void {
+        for (const c of choices) this.images.set(c.service, c);
+    }
+
+    /** Whether the service runs (its image could be had); false before {@link useImages}. */
+    runs(service: DockerService): boolean {
+        return this.images.has(service) && this.images.get(service)!.origin !== "not run";
+    }
+
+    private choiceFor(service: DockerService): ImageChoice {
+        const choice = this.images.get(service);
+        if (!choice) throw new Error(`no image was chosen for ${service}: resolve the images of every declared service first`);
+        return choice;
+    }
 
     /** Creates network and volumes (volumes are reused when they exist: what `retainData` keeps), then the containers. */
     async up(stack: DeclaredStack): Promise<number> {
@@ -62,9 +76,9 @@ export class StackRunner {
             runId: this.runId,
             imageFor: (declared: string) => {
                 const c = stack.containers.find((x) => x.inputs.image === declared);
-                const img = c && localImageFor(c.officialRef);
-                if (!img) throw new Error(`no local image for ${c?.officialRef ?? declared}: see tests/e2e/images.ts`);
-                return img.localRef;
+                const ref = c && this.choiceFor(c.service).ref;
+                if (!ref) throw new Error(`no image to run for ${c?.officialRef ?? declared}: see tests/e2e/imageSource.ts`);
+                return ref;
             },
             networkName: (declared: string) => {
                 if (declared !== stack.networks[0].name) throw new Error(`container joins network ${declared}, which the program does not declare`);
@@ -78,15 +92,15 @@ export class StackRunner {
         };
         const pending = new Map<DockerService, Promise<void>>();
         for (const c of stack.containers) {
-            const reason = NOT_BUILDABLE[c.service];
-            if (reason) {
-                this.notRun.push({ service: c.service, officialRef: c.officialRef, reason });
+            const choice = this.choiceFor(c.service);
+            if (choice.origin === "not run") {
+                this.notRun.push({ service: c.service, officialRef: c.officialRef, reason: choice.reason });
                 continue;
             }
             const request = translateContainer(c.inputs, ctx);
             // A container starts only after what it depends on is healthy; independent ones start side by side.
             const deps = c.dependsOn
-                .filter((d) => !NOT_BUILDABLE[d])
+                .filter((d) => this.choiceFor(d).origin !== "not run")
                 .map((d) => {
                     const p = pending.get(d);
                     if (!p) throw new Error(`${c.service} depends on ${d}, which comes later in the plan`);

@@ -1,6 +1,8 @@
-/** The pure parts of the e2e suite (no engine needed): engine decision, translation, queries, images. */
+/** The pure parts of the e2e suite (no engine needed): engine decision, translation, queries, images and their selection, Grafana results. */
 import { decideEngine, osReleaseIds } from "./engine";
-import { e2eImages, imageIsCurrent, BINARY_SHA_LABEL, RECIPE_SHA_LABEL } from "./images";
+import { valuesInFrames } from "./grafanaChecks";
+import { chooseImage, imagePolicyFrom, shouldPull } from "./imageSource";
+import { e2eImages, NO_LOCAL_BUILD, imageIsCurrent, BINARY_SHA_LABEL, RECIPE_SHA_LABEL } from "./images";
 import { dataSides, grafanaToPlain, vectorSelectors } from "./queries";
 import { durationNs, tarOf, translateContainer, translateNetwork } from "./translate";
 
@@ -106,5 +108,76 @@ describe("local images", () => {
         expect(imageIsCurrent({ [BINARY_SHA_LABEL]: "a", [RECIPE_SHA_LABEL]: "b" }, "a", "b")).toBe(true);
         expect(imageIsCurrent({ [BINARY_SHA_LABEL]: "a", [RECIPE_SHA_LABEL]: "b" }, "c", "b")).toBe(false);
         expect(imageIsCurrent(undefined, "a", "b")).toBe(false);
+    });
+});
+
+describe("image selection", () => {
+    const local = e2eImages().find((i) => i.service === "prometheus")!;
+    const ref = local.officialRef;
+    it("takes the official image the engine holds or pulls, in auto and official policies", () => {
+        for (const policy of ["auto", "official"] as const) {
+            expect(chooseImage("prometheus", ref, policy, { present: true }, local)).toMatchObject({ origin: "official", ref });
+            expect(chooseImage("prometheus", ref, policy, { present: false, pull: { ok: true, detail: "" } }, local)).toMatchObject({
+                origin: "official",
+                ref,
+            });
+        }
+    });
+    it("pulls only what the engine lacks, and never under the local policy", () => {
+        expect([shouldPull("auto", { present: false }), shouldPull("auto", { present: true }), shouldPull("local", { present: false })]).toEqual([
+            true,
+            false,
+            false,
+        ]);
+        expect(chooseImage("prometheus", ref, "local", { present: true }, local)).toMatchObject({ origin: "local build", ref: local.localRef });
+    });
+    it("falls back to the local build, else does not run the service, with the reason", () => {
+        const failed = { present: false, pull: { ok: false, detail: "no such host" } };
+        expect(chooseImage("prometheus", ref, "auto", failed, local)).toEqual({
+            service: "prometheus",
+            officialRef: ref,
+            origin: "local build",
+            ref: local.localRef,
+            reason: `official image cannot be pulled: no such host; built ${local.localRef}`,
+        });
+        const grafana = chooseImage("grafana", "grafana/grafana:13.2.0", "auto", failed, undefined);
+        expect([grafana.origin, grafana.ref]).toEqual(["not run", undefined]);
+        expect(grafana.reason).toBe(`official image cannot be pulled: no such host; no local build: ${NO_LOCAL_BUILD.grafana}`);
+    });
+    it("refuses a missing official image under the official policy, naming the image and the fix", () => {
+        expect(() =>
+            chooseImage("loki", "grafana/loki:3.7.6", "official", { present: false, pull: { ok: false, detail: "denied" } }, undefined),
+        ).toThrow(
+            "A4CO_E2E_IMAGES=official, but grafana/loki:3.7.6 (loki) cannot be pulled: denied: let the engine reach its registry, or unset A4CO_E2E_IMAGES to fall back to local builds",
+        );
+    });
+    it("reads the policy from A4CO_E2E_IMAGES, refusing an unknown one", () => {
+        expect([imagePolicyFrom({}), imagePolicyFrom({ A4CO_E2E_IMAGES: "official" }), imagePolicyFrom({ A4CO_E2E_IMAGES: "local" })]).toEqual([
+            "auto",
+            "official",
+            "local",
+        ]);
+        expect(() => imagePolicyFrom({ A4CO_E2E_IMAGES: "pull" })).toThrow(
+            "A4CO_E2E_IMAGES=pull is not an image policy: use one of auto, official, local",
+        );
+    });
+});
+
+describe("Grafana query results", () => {
+    it("count the values of the longest field of each frame", () => {
+        expect(
+            valuesInFrames([
+                {
+                    data: {
+                        values: [
+                            [1, 2, 3],
+                            ["a", "b", "c"],
+                        ],
+                    },
+                },
+                { data: { values: [[1]] } },
+            ]),
+        ).toBe(4);
+        expect([valuesInFrames(undefined), valuesInFrames([{}]), valuesInFrames([{ data: { values: [[], []] } }])]).toEqual([0, 0, 0]);
     });
 });
