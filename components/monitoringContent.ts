@@ -1,6 +1,6 @@
 import { DASHBOARD_FOLDER, dashboards, MAIN_DASHBOARD_UID } from "../config/monitoring/dashboards";
 import { alertGroups, RECORDING_GROUPS, renderRuleFile } from "../config/monitoring/rules";
-import { parseGoDuration } from "../config/duration";
+import { parsePrometheusDuration } from "../config/duration";
 import { sizeTier } from "../config/tiers";
 import type { StackConfig } from "../config/types";
 
@@ -30,8 +30,9 @@ export interface MonitoringContent {
 
 /** Renders the dashboards and rule files from config/monitoring once, for whichever platform deploys them. */
 export function buildMonitoringContent(config: Pick<StackConfig, "runbookBaseUrl" | "tier" | "lokiRetention">): MonitoringContent {
-    const retentionMs = parseGoDuration(config.lokiRetention);
-    if (retentionMs === undefined) throw new Error(`lokiRetention ${config.lokiRetention} is not a Go duration (config/stack.ts validates it first)`);
+    const retentionMs = parsePrometheusDuration(config.lokiRetention);
+    if (retentionMs === undefined)
+        throw new Error(`lokiRetention ${config.lokiRetention} is not a Prometheus duration (config/stack.ts validates it first)`);
     const all = dashboards({ volumeBytes: sizeTier(config.tier).storageMb.loki * 1024 * 1024, retentionHours: retentionMs / 3600_000 });
     const home = all.find((d) => d.uid === MAIN_DASHBOARD_UID);
     if (home === undefined) throw new Error(`the main dashboard ${MAIN_DASHBOARD_UID} is missing`);

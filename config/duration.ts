@@ -1,11 +1,12 @@
 /**
- * Duration parsers for the two grammars the stack config uses. Both return milliseconds, or undefined when the text
- * is not a duration in that grammar.
+ * Duration parsers for the two grammars the stack's programs use: Prometheus's (the stack config's retentions, Loki's
+ * `retention_period`) and Go's (Loki's other duration keys, checked by tests/reference/loki). Both return
+ * milliseconds, or undefined when the text is not a duration in that grammar.
  */
 
 const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Go's `time.ParseDuration` grammar (Loki): e.g. `744h`, `1h30m`, `1.5h`; no days. */
+/** Go's `time.ParseDuration` grammar: e.g. `744h`, `1h30m`, `1.5h`; no days. */
 export function parseGoDuration(text: string): number | undefined {
     if (text === "0") return 0;
     const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { parseGoDuration, parsePrometheusDuration } from "./duration";
+import { parsePrometheusDuration } from "./duration";
 import {
     ALERT_RECEIVER_KINDS,
     LOG_COLLECTORS,
@@ -170,9 +170,10 @@ export function parseStackConfig(raw: RawStackConfig, alertReceiverUrl?: pulumi.
     }
 
     const lokiRetention = (get("lokiRetention") ?? CONFIG_DEFAULTS.lokiRetention) as string;
-    const lokiMs = typeof lokiRetention === "string" ? parseGoDuration(lokiRetention) : undefined;
+    // limits_config.retention_period is a Prometheus duration in Loki (model.Duration): days yes, fractions no.
+    const lokiMs = typeof lokiRetention === "string" ? parsePrometheusDuration(lokiRetention) : undefined;
     if (lokiMs === undefined) {
-        problems.push(`'lokiRetention' is ${show(lokiRetention)}: use a duration in hours such as 744h (31 days); Loki does not accept 'd'.`);
+        problems.push(`'lokiRetention' is ${show(lokiRetention)}: use a whole Prometheus duration such as 744h or 31d (no fractions).`);
     } else if (lokiMs < LOKI_MIN_RETENTION_HOURS * 3600_000) {
         problems.push(`'lokiRetention' is ${show(lokiRetention)}: Loki's minimum is ${LOKI_MIN_RETENTION_HOURS}h; use 24h or more (e.g. 744h).`);
     }

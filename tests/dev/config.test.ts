@@ -106,7 +106,11 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string[], Record<string, st
     ["unknown log level", { logLevel: "verbose" }, ["'logLevel' is 'verbose'", "debug, info, warn, error"]],
     ["unknown log collector", { logCollector: "fluentd" }, ["'logCollector' is 'fluentd'", "promtail, alloy"]],
     ["Loki retention below 24h", { lokiRetention: "12h" }, ["'lokiRetention' is '12h'", "minimum is 24h"]],
-    ["Loki retention in days", { lokiRetention: "31d" }, ["'lokiRetention' is '31d'", "744h"]],
+    [
+        "Loki retention with a fraction (Loki's retention_period is a Prometheus duration)",
+        { lokiRetention: "36.5h" },
+        ["'lokiRetention' is '36.5h'", "744h or 31d"],
+    ],
     ["unparseable Prometheus retention", { prometheusRetention: "forever" }, ["'prometheusRetention' is 'forever'", "30d"]],
     ["port out of range", { ports: { grafana: 70000 } }, ["'ports.grafana' is 70000", "1 to 65535"]],
     ["port used twice", { ports: { grafana: 9090 } }, ["uses 9090 for ports.grafana and ports.prometheus", "its own port"]],

@@ -1,6 +1,6 @@
 import { parseGoDuration, parsePrometheusDuration } from "../../config/duration";
 
-describe("parseGoDuration (Loki)", () => {
+describe("parseGoDuration (Go durations, as Loki parses most of its duration keys)", () => {
     it.each([
         ["744h", 744 * 3_600_000],
         ["24h", 86_400_000],

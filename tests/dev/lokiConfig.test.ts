@@ -42,7 +42,7 @@ afterAll(() => process.stdout.write(`${LOKI_CHECK_SCOPE}\n`));
 
 describe("every Loki config the dev stack can render passes the Loki 3.7.6 checker", () => {
     const cases = TIER_NAMES.flatMap((tier) =>
-        LOG_LEVELS.flatMap((logLevel) => ["24h", "744h", "2160h"].map((lokiRetention) => ({ tier, logLevel, lokiRetention }))),
+        LOG_LEVELS.flatMap((logLevel) => ["24h", "744h", "2160h", "31d"].map((lokiRetention) => ({ tier, logLevel, lokiRetention }))),
     );
 
     it.each(cases)("tier $tier, logLevel $logLevel, retention $lokiRetention", (c) => {
