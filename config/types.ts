@@ -105,7 +105,7 @@ export interface StackConfig {
     readonly ports: PortsConfig;
     /** Prometheus retention time, a Prometheus duration such as `30d`. */
     readonly prometheusRetention: string;
-    /** Loki retention period, a Go duration such as `744h` (at least 24h). */
+    /** Loki retention period, a Prometheus duration such as `744h` or `31d` (at least 24h), as Loki takes it. */
     readonly lokiRetention: string;
     readonly natsUsers: readonly NatsUserSpec[];
     /** Subjects the `service` role may publish and subscribe to. */
