@@ -1,6 +1,6 @@
 /**
- * `helm template` of the pinned charts in ../shared/charts with exactly the values the program passes, and the
- * rendered manifests as objects.
+ * `helm template` of the pinned charts (from an offline mirror or their repositories: ./charts.ts) with exactly the
+ * values the program passes, and the rendered manifests as objects.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,21 +10,11 @@ import { parseAllDocuments } from "yaml";
 
 import { CHARTS, K8S_TEST_TOOLS } from "../../config/versions";
 import { toolPath } from "../support/tools";
-import { REPO_ROOT } from "../support/stackConfig";
+import { chartArchive } from "./charts";
 import { HELM } from "./programs";
 
-/** Where the chart archives are (see ../shared/charts/README.md); A4CO_CHARTS_DIR overrides it. */
-export function chartsDir(): string {
-    return process.env.A4CO_CHARTS_DIR ?? path.resolve(REPO_ROOT, "..", "shared", "charts");
-}
-
-/** The archive of a pinned chart; fails with where it looked when it is missing. */
-export function chartArchive(chart: { chart: string; version: string }): string {
-    const file = path.join(chartsDir(), `${chart.chart}-${chart.version}.tgz`);
-    if (!fs.existsSync(file))
-        throw new Error(`chart archive ${file} is missing: put the pinned charts there or set A4CO_CHARTS_DIR (see ../shared/charts/README.md)`);
-    return file;
-}
+// The suites take the archives through here, next to the rendering.
+export { chartArchive };
 
 export const chartByName = (name: string) => {
     const c = Object.values(CHARTS).find((x) => x.chart === name);

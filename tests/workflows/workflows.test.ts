@@ -160,6 +160,24 @@ describe("jobs", () => {
         expect(runs("k8s")).toContain("npm run test:k8s");
     });
 
+    it("k8s: caches the charts the suite pulls, keyed on the pinned versions, and needs no folder outside the clone", () => {
+        const steps = job("k8s").steps ?? [];
+        const charts = steps.findIndex((s) => s.uses?.startsWith("actions/cache@") && s.with?.path === "~/.cache/a4co-observability/charts");
+        const suite = steps.findIndex((s) => s.run === "npm run test:k8s");
+        expect(charts).toBeGreaterThanOrEqual(0);
+        expect(charts).toBeLessThan(suite);
+        expect(String(steps[charts].with?.key)).toContain("${{ hashFiles('config/versions.ts') }}");
+        // The runner pulls the charts: an offline mirror would have to come from outside the repository.
+        expect(JSON.stringify(job("k8s"))).not.toContain("A4CO_CHARTS_DIR");
+    });
+
+    it("refer to no folder above the checkout (a runner has the repository alone, no offline chart mirror beside it)", () => {
+        for (const file of files) {
+            const lines = fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8").split("\n");
+            expect(lines.map((l, i) => `${file}:${i + 1}: ${l}`).filter((l) => l.includes("../"))).toEqual([]);
+        }
+    });
+
     it.each(["dev", "prod"])("preview-%s: pulumi preview with the policy pack, commented on the PR, local backend unless a token is set", (stack) => {
         const pulumi = action(`preview-${stack}`, "pulumi/actions");
         expect(pulumi?.with).toMatchObject({
