@@ -23,6 +23,7 @@ interface Step {
     uses?: string;
     run?: string;
     with?: Record<string, unknown>;
+    env?: Record<string, string>;
 }
 interface Job {
     "runs-on"?: string;
@@ -158,6 +159,12 @@ describe("jobs", () => {
     it("e2e and k8s: run the live-proof suites", () => {
         expect(runs("e2e")).toContain("npm run test:e2e");
         expect(runs("k8s")).toContain("npm run test:k8s");
+    });
+
+    it("e2e: runs every service from its official image and builds nothing from Go modules", () => {
+        const suite = (job("e2e").steps ?? []).find((s) => s.run === "npm run test:e2e");
+        expect(suite?.env).toEqual({ A4CO_E2E_IMAGES: "official" });
+        expect(action("e2e", "actions/setup-go")).toBeUndefined();
     });
 
     it("k8s: caches the charts the suite pulls, keyed on the pinned versions, and needs no folder outside the clone", () => {
