@@ -85,6 +85,10 @@ follow_engine docker.socket "$socket" /var/run/docker.sock
 swap_limit="$(docker info --format '{{.SwapLimit}}' 2>/dev/null || echo true)"
 follow_engine docker.swapLimit "$swap_limit" true
 
+# Every published port must be free (or held by the stack's own container): Docker would refuse a taken one only
+# when it starts the container, after `pulumi up` has deleted the old one.
+cfg --json | ts_node scripts/check-ports.ts
+
 pulumi up --stack dev --config-file "$stack_file" "$@"
 echo
 pulumi stack output nextSteps --stack dev

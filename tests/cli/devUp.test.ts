@@ -5,10 +5,13 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 
+import { CONFIG_DEFAULTS } from "../../config/stack";
+import { freePort } from "../support/live";
 import { REPO_ROOT } from "../support/stackConfig";
 import { toolPath } from "../support/tools";
 import { LANGUAGE_HOST_MISSING, ScratchProject } from "./scratchProject";
@@ -24,9 +27,18 @@ interface Clone {
     readonly stateDir: string;
 }
 
-/** A fresh clone: the project files committed, the installed dependencies linked in, nothing of a previous run. */
-function freshClone(): Clone {
+/**
+ * A fresh clone: the project files committed, the installed dependencies linked in, nothing of a previous run. Its
+ * ports are free ones (the stack's defaults may be in use on a developer's machine), as a user would set them.
+ */
+async function freshClone(): Promise<Clone> {
     const project = new ScratchProject(CLONE_FILES_WITH_DEPS);
+    const stackFile = path.join(project.dir, "Pulumi.dev.yaml");
+    const doc = parseDocument(fs.readFileSync(stackFile, "utf8"));
+    const ports: Record<string, number> = {};
+    for (const field of Object.keys(CONFIG_DEFAULTS.ports)) ports[field] = await freePort();
+    doc.setIn(["config", "a4co-observability:ports"], ports);
+    fs.writeFileSync(stackFile, doc.toString());
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project.dir, "node_modules"));
     // ensure-deps.sh reinstalls when the lock is newer than the installed tree; through the link that `npm ci` would
     // wipe the repository's own node_modules, so the copy of the lock is dated as the installed tree is.
@@ -41,9 +53,11 @@ function freshClone(): Clone {
  * depend on a Docker engine being there: a stand-in `docker` first on PATH answers the questions the script asks,
  * the rest is the real CLI.
  */
-function fakeEngine(clone: Clone, opts: { rootless: boolean; swapLimit: boolean }): NodeJS.ProcessEnv {
+function fakeEngine(clone: Clone, opts: { rootless: boolean; swapLimit: boolean; ps?: string }): NodeJS.ProcessEnv {
     const bin = path.join(clone.project.dir, "fake-docker-bin");
     fs.mkdirSync(bin, { recursive: true });
+    // The real CLI behind a wrapper that records every command the script gives it, one line each.
+    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$*" >>"${cliLog(clone)}"\nexec "${toolPath("pulumi")}" "$@"\n`, { mode: 0o755 });
     const security = opts.rootless ? '["name=seccomp,profile=default","name=rootless"]' : '["name=seccomp,profile=default"]';
     fs.writeFileSync(
         path.join(bin, "docker"),
@@ -54,6 +68,7 @@ function fakeEngine(clone: Clone, opts: { rootless: boolean; swapLimit: boolean 
             `  *SecurityOptions*) echo '${security}' ;;`,
             `  *SwapLimit*) echo ${opts.swapLimit} ;;`,
             "  info) exit 0 ;;",
+            `  ps*) printf '%s' '${opts.ps ?? ""}' ;;`,
             '  *) echo "fake docker: unexpected $*" >&2; exit 3 ;;',
             "esac",
             "",
@@ -62,6 +77,10 @@ function fakeEngine(clone: Clone, opts: { rootless: boolean; swapLimit: boolean 
     );
     return { ...clone.project.env, PATH: `${bin}${path.delimiter}${clone.project.env.PATH}`, A4CO_STATE_DIR: clone.stateDir, DOCKER_HOST: "" };
 }
+
+const cliLog = (clone: Clone) => path.join(clone.project.dir, "fake-docker-bin", "pulumi-commands.log");
+/** The commands dev-up.sh gave the CLI, through the fake engine's recording wrapper. */
+const cliCommands = (clone: Clone): string[] => (fs.existsSync(cliLog(clone)) ? fs.readFileSync(cliLog(clone), "utf8").trim().split("\n") : []);
 
 function devUp(clone: Clone, env: NodeJS.ProcessEnv, args: string[] = ["--yes"]): { status: number | null; output: string } {
     const r = spawnSync("bash", [path.join(clone.project.dir, "scripts", "dev-up.sh"), ...args], {
@@ -81,8 +100,8 @@ const engineFacts = (clone: Clone) => workingCopy(clone).config["a4co-observabil
 describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () => {
     let clone: Clone;
     let second: Clone | undefined;
-    beforeEach(() => {
-        clone = freshClone();
+    beforeEach(async () => {
+        clone = await freshClone();
     });
     afterEach(() => {
         clone.project.remove();
@@ -132,9 +151,9 @@ describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () 
         expect(workingCopy(clone).encryptionsalt).toMatch(/^v1:/);
     });
 
-    it("a second clone with its own passphrase opens the stack file the first one committed after its run", () => {
+    it("a second clone with its own passphrase opens the stack file the first one committed after its run", async () => {
         devUp(clone, fakeEngine(clone, { rootless: false, swapLimit: true }));
-        second = freshClone();
+        second = await freshClone();
         // What the first clone would commit: its Pulumi.dev.yaml as the run left it.
         fs.copyFileSync(path.join(clone.project.dir, "Pulumi.dev.yaml"), path.join(second.project.dir, "Pulumi.dev.yaml"));
         const r = devUp(second, fakeEngine(second, { rootless: false, swapLimit: true }));
@@ -177,5 +196,38 @@ describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () 
         const out = devUp(clone, fakeEngine(clone, { rootless: true, swapLimit: true })).output;
         expect(out).toContain("dev-up: docker.socket = /srv/docker.sock (set by you; this engine suggests /run/user/1000/docker.sock)");
         expect(engineFacts(clone)).toEqual({ socket: "/srv/docker.sock" });
+    });
+
+    describe("a published port already in use", () => {
+        let listener: net.Server;
+        let held: number;
+        beforeEach(async () => {
+            held = await freePort();
+            listener = net.createServer();
+            await new Promise<void>((resolve) => listener.listen(held, "127.0.0.1", resolve));
+            // The user moved Grafana to a port another process holds.
+            const stackFile = path.join(clone.project.dir, "Pulumi.dev.yaml");
+            const doc = parseDocument(fs.readFileSync(stackFile, "utf8"));
+            doc.setIn(["config", "a4co-observability:ports", "grafana"], held);
+            fs.writeFileSync(stackFile, doc.toString());
+        });
+        afterEach(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+        it("is refused before `pulumi up`, naming the key to change", () => {
+            const r = devUp(clone, fakeEngine(clone, { rootless: false, swapLimit: true }));
+            expect(r.status).not.toBe(0);
+            expect(r.output).toContain(
+                `dev-up: ports.grafana ${held} on 127.0.0.1 is in use by another process: pulumi config set --path ports.grafana <free port> --stack dev`,
+            );
+            expect(r.output).not.toContain(LANGUAGE_HOST_MISSING);
+            expect(cliCommands(clone).filter((c) => c.startsWith("up"))).toEqual([]);
+            expect(cliCommands(clone)).toContainEqual(expect.stringMatching(/^config --json --stack dev --config-file /));
+        });
+
+        it("is fine when the stack's own container holds it", () => {
+            const r = devUp(clone, fakeEngine(clone, { rootless: false, swapLimit: true, ps: `a4co-grafana\t127.0.0.1:${held}->3000/tcp\n` }));
+            expect(r.output).toContain(LANGUAGE_HOST_MISSING);
+            expect(cliCommands(clone).filter((c) => c.startsWith("up"))).toHaveLength(1);
+        });
     });
 });
