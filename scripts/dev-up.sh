@@ -89,6 +89,9 @@ follow_engine docker.swapLimit "$swap_limit" true
 # when it starts the container, after `pulumi up` has deleted the old one.
 cfg --json | ts_node scripts/check-ports.ts
 
-pulumi up --stack dev --config-file "$stack_file" "$@"
+# --refresh: `pulumi up` alone compares the program with the last recorded state, not with the engine, so a container
+# that was stopped, or never started after a failed up, is reported unchanged; the refresh reads each container's
+# real state first and the update starts it again.
+pulumi up --refresh --stack dev --config-file "$stack_file" "$@"
 echo
 pulumi stack output nextSteps --stack dev

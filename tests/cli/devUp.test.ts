@@ -198,6 +198,13 @@ describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () 
         expect(engineFacts(clone)).toEqual({ socket: "/srv/docker.sock" });
     });
 
+    it("asks the CLI to refresh before the update, so a stopped container is seen and started again", () => {
+        const r = devUp(clone, fakeEngine(clone, { rootless: false, swapLimit: true }), ["--yes", "--diff"]);
+        expect(r.output).toContain(LANGUAGE_HOST_MISSING);
+        const stackFile = path.join(clone.stateDir, "Pulumi.dev.yaml");
+        expect(cliCommands(clone).filter((c) => c.startsWith("up"))).toEqual([`up --refresh --stack dev --config-file ${stackFile} --yes --diff`]);
+    });
+
     describe("a published port already in use", () => {
         let listener: net.Server;
         let held: number;
