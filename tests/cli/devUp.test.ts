@@ -36,7 +36,12 @@ async function freshClone(): Promise<Clone> {
     const stackFile = path.join(project.dir, "Pulumi.dev.yaml");
     const doc = parseDocument(fs.readFileSync(stackFile, "utf8"));
     const ports: Record<string, number> = {};
-    for (const field of Object.keys(CONFIG_DEFAULTS.ports)) ports[field] = await freePort();
+    // Distinct: the kernel may hand out a just-closed port again, and the stack refuses two services on one port.
+    for (const field of Object.keys(CONFIG_DEFAULTS.ports)) {
+        let port = await freePort();
+        while (Object.values(ports).includes(port)) port = await freePort();
+        ports[field] = port;
+    }
     doc.setIn(["config", "a4co-observability:ports"], ports);
     fs.writeFileSync(stackFile, doc.toString());
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project.dir, "node_modules"));
