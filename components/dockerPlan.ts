@@ -105,6 +105,12 @@ export function memoryLimits(memoryMb: number, swapLimit: boolean): { memory: nu
     return { memory: memoryMb, memorySwap: swapLimit ? memoryMb : -1 };
 }
 
+/**
+ * The admin password file is readable by Grafana's user alone: the official image runs as `grafana`, uid 472 with
+ * group 0 (its Dockerfile's GF_UID / GF_GID); without a mode the provider writes 0644.
+ */
+export const GRAFANA_ADMIN_PASSWORD_FILE_MODE = { permissions: "0400", owner: "472", group: "0" } as const;
+
 /** The dev stack's containers, in creation order, each with what it waits for. Pure: tests and the e2e runner call it. */
 export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
     const { config, sizing, files, volumes } = inputs;
@@ -257,7 +263,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
                 rootUrl: publishedUrl("http", config, config.ports.grafana),
             }),
             uploads: [
-                { file: CONTAINER_PATHS.grafanaAdminPassword, content: inputs.grafanaAdminPassword },
+                { file: CONTAINER_PATHS.grafanaAdminPassword, content: inputs.grafanaAdminPassword, ...GRAFANA_ADMIN_PASSWORD_FILE_MODE },
                 { file: CONTAINER_PATHS.grafanaDatasources, content: files.grafanaDatasources },
                 { file: CONTAINER_PATHS.grafanaDashboardProvider, content: files.grafanaDashboardProvider },
                 ...files.dashboards.map((d) => ({ file: d.file, content: d.content })),

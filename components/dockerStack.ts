@@ -79,10 +79,17 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
             );
         }
         const collector = config.logCollector;
+        // One positions volume whatever the collector: switching collectors keeps it tracked (so retainData: false can
+        // remove it) instead of orphaning the other collector's. Promtail and Alloy keep different files in it.
         const collectorVolume = new docker.Volume(
-            `${name}-${collector}-positions`,
-            { name: `${DOCKER_PREFIX}-${collector}-positions`, labels: [{ label: SERVICE_LABEL, value: collector }] },
-            { parent: this, retainOnDelete: config.retainData },
+            `${name}-logCollector-positions`,
+            { name: `${DOCKER_PREFIX}-log-collector-positions`, labels: [{ label: SERVICE_LABEL, value: "log-collector" }] },
+            {
+                parent: this,
+                retainOnDelete: config.retainData,
+                // The volumes of stacks made before, one per collector.
+                aliases: [{ name: `${name}-promtail-positions` }, { name: `${name}-alloy-positions` }],
+            },
         );
 
         const images = {} as Record<DockerService, docker.RemoteImage>;
@@ -120,13 +127,17 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
         const containers: Partial<Record<DockerService, docker.Container>> = {};
         for (const { service, args: planned, dependsOn } of plan) {
             containers[service] = new docker.Container(
-                `${name}-${service}`,
+                service === collector ? `${name}-logCollector` : `${name}-${service}`,
                 {
                     ...planned,
                     image: imageOf(service).imageId,
                     networksAdvanced: [{ name: network.name, aliases: [DOCKER_SERVICES[service].alias] }],
                 },
-                { parent: this, dependsOn: dependsOn.map((d) => required(containers, d)) },
+                {
+                    parent: this,
+                    dependsOn: dependsOn.map((d) => required(containers, d)),
+                    ...(service === collector ? collectorSwitch(name) : {}),
+                },
             );
         }
         const [nats, exporter, prometheus, alertmanager, loki, grafana] = (
@@ -155,6 +166,15 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
 
         this.registerOutputs(endpointOutputs(this));
     }
+}
+
+/**
+ * The log collector is one resource whichever collector runs, so switching replaces it; delete-before-replace stops
+ * the old one (saving its positions) before the new one starts: never two collectors shipping the same logs. The
+ * aliases adopt the per-collector resources of stacks made before.
+ */
+function collectorSwitch(name: string): pulumi.CustomResourceOptions {
+    return { deleteBeforeReplace: true, aliases: [{ name: `${name}-promtail` }, { name: `${name}-alloy` }] };
 }
 
 function volumeNames(volumes: Record<StoredService, docker.Volume>): Record<StoredService, pulumi.Output<string>> {

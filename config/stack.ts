@@ -58,8 +58,12 @@ export interface RawStackConfig {
     readonly [key: string]: unknown;
 }
 
-/** Thrown when the stack configuration is invalid; lists every problem, each naming key, value and fix. */
-export class StackConfigError extends Error {
+/**
+ * Thrown when the stack configuration is invalid; lists every problem, each naming key, value and fix. A
+ * `pulumi.RunError`, so the engine prints the message alone rather than "failed with an unhandled exception", a stack
+ * trace and a dump of the error's fields.
+ */
+export class StackConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
         super(`Invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
         this.name = "StackConfigError";

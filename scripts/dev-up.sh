@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings up the dev stack on local Docker with a local Pulumi backend (no Pulumi Cloud account):
-# installs npm dependencies if needed, keeps state and a generated passphrase under .pulumi-local/ (or
-# $A4CO_STATE_DIR), selects or creates the `dev` stack, tells the stack about the Docker engine it will talk to, and
-# runs `pulumi up`. Extra arguments go to `pulumi up` (e.g. --yes, --diff).
+# installs npm dependencies if needed, keeps state, a generated passphrase and the stack file the CLI uses under
+# .pulumi-local/ (or $A4CO_STATE_DIR), selects or creates the `dev` stack, tells the stack about the Docker engine it
+# will talk to, and runs `pulumi up`. Extra arguments go to `pulumi up` (e.g. --yes, --diff). It never writes a
+# tracked file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,30 +38,38 @@ export PULUMI_CONFIG_PASSPHRASE_FILE="$state_dir/passphrase"
 unset PULUMI_CONFIG_PASSPHRASE
 
 pulumi login "$PULUMI_BACKEND_URL" >/dev/null
-pulumi stack select dev --create --secrets-provider passphrase >/dev/null
+
+# The CLI writes the stack's secrets-provider state (encryptionsalt, tied to this checkout's passphrase) into the stack
+# file it uses. In the tracked Pulumi.dev.yaml that salt breaks every other clone ("incorrect passphrase"), so the CLI
+# gets a working copy under $state_dir (--config-file), made from Pulumi.dev.yaml on every run (your settings live
+# there), and takes the salt from the stack's own state.
+stack_file="$state_dir/Pulumi.dev.yaml"
+export PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER=true
+ts_node() { node_modules/.bin/ts-node --transpile-only "$@"; }
+if ! pulumi stack select dev >/dev/null 2>&1; then
+    # `stack init` has no --config-file: create the stack from a scratch project (a copy of Pulumi.yaml), where its
+    # salt lands in a throwaway stack file; the stack's state keeps it.
+    scratch="$state_dir/new-stack"
+    rm -rf "$scratch" && mkdir -p "$scratch" && cp Pulumi.yaml "$scratch/"
+    (cd "$scratch" && pulumi stack init dev --secrets-provider passphrase --no-select >/dev/null)
+    rm -rf "$scratch"
+    pulumi stack select dev >/dev/null
+fi
+ts_node scripts/dev-stack-file.ts Pulumi.dev.yaml "$stack_file"
+cfg() { pulumi config "$@" --stack dev --config-file "$stack_file"; }
 
 # Engine facts the stack needs: the socket the log collector mounts (a path on the engine's own host: a rootless
 # engine's is its DOCKER_HOST path; the VM-based engines' is the standard one) and whether the engine enforces swap
-# limits (without swap accounting it stores memory-swap as -1). They follow the engine on every run: a value this
-# script set earlier (remembered in $state_dir/engine-facts) is updated when the engine changes; a value you set
-# yourself is left alone.
-facts="$state_dir/engine-facts"
-touch "$facts"
+# limits (without swap accounting it stores memory-swap as -1). They go into the working copy on every run, so they
+# follow the engine; a value you set yourself in Pulumi.dev.yaml is left alone.
 follow_engine() {
-    local key="$1" detected="$2" default="$3" current last
-    current="$(pulumi config get --path "$key" --stack dev 2>/dev/null || true)"
-    last="$(sed -n "s|^$key=||p" "$facts")"
-    if [ -n "$current" ] && [ "$current" != "$last" ]; then
+    local key="$1" detected="$2" default="$3" current
+    current="$(cfg get --path "$key" 2>/dev/null || true)"
+    if [ -n "$current" ]; then
         echo "dev-up: $key = $current (set by you; this engine suggests $detected)"
         return
     fi
-    if [ "$detected" = "$default" ]; then
-        [ -z "$current" ] || pulumi config rm --path "$key" --stack dev
-    elif [ "$current" != "$detected" ]; then
-        pulumi config set --path "$key" "$detected" --stack dev
-    fi
-    sed -i.bak "/^$key=/d" "$facts" && rm -f "$facts.bak"
-    [ "$detected" = "$default" ] || echo "$key=$detected" >>"$facts"
+    [ "$detected" = "$default" ] || cfg set --path "$key" "$detected"
     echo "dev-up: $key = $detected (detected from the engine)"
 }
 socket=/var/run/docker.sock
@@ -76,6 +85,13 @@ follow_engine docker.socket "$socket" /var/run/docker.sock
 swap_limit="$(docker info --format '{{.SwapLimit}}' 2>/dev/null || echo true)"
 follow_engine docker.swapLimit "$swap_limit" true
 
-pulumi up --stack dev "$@"
+# Every published port must be free (or held by the stack's own container): Docker would refuse a taken one only
+# when it starts the container, after `pulumi up` has deleted the old one.
+cfg --json | ts_node scripts/check-ports.ts
+
+# --refresh: `pulumi up` alone compares the program with the last recorded state, not with the engine, so a container
+# that was stopped, or never started after a failed up, is reported unchanged; the refresh reads each container's
+# real state first and the update starts it again.
+pulumi up --refresh --stack dev --config-file "$stack_file" "$@"
 echo
 pulumi stack output nextSteps --stack dev

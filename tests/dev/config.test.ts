@@ -215,4 +215,21 @@ describe("bad stack config", () => {
         expect(String(error)).toContain("'natsUsers[0].role' is 'root'");
         expect(registered).toHaveLength(0);
     });
+
+    it("fails as a pulumi.RunError whose message is the whole list, which the engine prints alone (no stack trace, no field dump)", () => {
+        setStackConfig("dev", { tier: "huge", bindAddress: "x" });
+        let error: unknown;
+        jest.isolateModules(() => {
+            try {
+                jest.requireActual("../../index");
+            } catch (e) {
+                error = e;
+            }
+        });
+        // isInstance, as the language host asks: index.ts loaded its own copy of the SDK in the isolated registry.
+        expect(pulumi.RunError.isInstance(error)).toBe(true);
+        const problems = (error as StackConfigError).problems;
+        expect(problems).toHaveLength(2);
+        expect((error as Error).message).toBe(`Invalid stack configuration:\n  - ${problems[0]}\n  - ${problems[1]}`);
+    });
 });

@@ -54,7 +54,7 @@ describe("DockerStack", () => {
             ["prometheus", "a4co-prometheus", "prometheus", "prometheus"],
             ["alertmanager", "a4co-alertmanager", "alertmanager", "alertmanager"],
             ["loki", "a4co-loki", "loki", "loki"],
-            ["promtail", "a4co-promtail", "promtail", "logCollector"],
+            ["logCollector", "a4co-promtail", "promtail", "logCollector"],
             ["grafana", "a4co-grafana", "grafana", "grafana"],
             ["nats", "a4co-nats", "nats", "nats"],
             ["natsExporter", "a4co-nats-exporter", "nats-exporter", "natsExporter"],
@@ -100,7 +100,7 @@ describe("DockerStack", () => {
         expect(container("nats").healthcheck.tests).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"]);
         expect(container("natsExporter").healthcheck.tests).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:7777/metrics"]);
         expect(container("loki").healthcheck.tests).toEqual(["CMD", "/usr/bin/loki", "-health"]);
-        expect(container("promtail").healthcheck.tests).toEqual(PROMTAIL_HEALTHCHECK);
+        expect(container("logCollector").healthcheck.tests).toEqual(PROMTAIL_HEALTHCHECK);
         expect(imageRef("nats")).toMatch(/-alpine$/);
     });
 
@@ -111,7 +111,7 @@ describe("DockerStack", () => {
         expect(published.map((p) => `${p.internal}->${p.external}`).sort()).toEqual(
             ["3000->3300", "9090->9090", "3100->3100", "9093->9093", "4222->4222", "8222->8222", "7777->7777"].sort(),
         );
-        expect(container("promtail").ports ?? []).toEqual([]);
+        expect(container("logCollector").ports ?? []).toEqual([]);
     });
 
     it("binds to another address only when configured", async () => {
@@ -133,7 +133,7 @@ describe("DockerStack", () => {
                 "a4co-loki-data",
                 "a4co-nats-data",
                 "a4co-prometheus-data",
-                "a4co-promtail-positions",
+                "a4co-log-collector-positions",
             ].sort(),
         );
         for (const v of volumes) expect(v.opts.retainOnDelete).toBe(true);
@@ -149,7 +149,7 @@ describe("DockerStack", () => {
         await build();
         for (const c of allOf(CONTAINER)) {
             const hostMounts = ((c.inputs.volumes ?? []) as { hostPath?: string }[]).filter((v) => v.hostPath);
-            if (c.name === "dev-promtail") {
+            if (c.name === "dev-logCollector") {
                 expect(hostMounts).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }]);
             } else {
                 expect(hostMounts).toEqual([]);
@@ -278,15 +278,16 @@ describe("DockerStack", () => {
 
     it("runs Alloy instead of Promtail when configured", async () => {
         await build({ logCollector: "alloy" });
-        expect(allOf(CONTAINER).map((c) => c.name)).toContain("dev-alloy");
-        expect(allOf(CONTAINER).map((c) => c.name)).not.toContain("dev-promtail");
-        expect(container("alloy").command).toEqual(expect.arrayContaining(["run", CONTAINER_PATHS.alloyConfig]));
+        expect(allOf(CONTAINER).map((c) => c.inputs.name)).toContain("a4co-alloy");
+        expect(allOf(CONTAINER).map((c) => c.inputs.name)).not.toContain("a4co-promtail");
+        expect(container("logCollector").command).toEqual(expect.arrayContaining(["run", CONTAINER_PATHS.alloyConfig]));
     });
 
     it("gives every container time to flush on stop, replacement and destroy instead of SIGKILL", async () => {
         await build();
         for (const c of allOf(CONTAINER)) {
-            const service = c.name.replace(/^dev-/, "") as keyof typeof STOP_GRACE_SECONDS;
+            // The collector's resource is named for its role; the default config runs Promtail.
+            const service = c.name.replace(/^dev-/, "").replace("logCollector", "promtail") as keyof typeof STOP_GRACE_SECONDS;
             expect({
                 service,
                 stopTimeout: c.inputs.stopTimeout,
@@ -322,19 +323,19 @@ describe("DockerStack", () => {
 
     it("mounts the engine's socket the config names (rootless engines have their own)", async () => {
         await build();
-        expect(container("promtail").volumes).toContainEqual({
+        expect(container("logCollector").volumes).toContainEqual({
             hostPath: "/var/run/docker.sock",
             containerPath: CONTAINER_PATHS.dockerSocket,
             readOnly: true,
         });
         await build({ docker: { socket: "/run/user/1000/docker.sock" } });
-        expect(container("promtail").volumes).toContainEqual({
+        expect(container("logCollector").volumes).toContainEqual({
             hostPath: "/run/user/1000/docker.sock",
             containerPath: CONTAINER_PATHS.dockerSocket,
             readOnly: true,
         });
         await build({ logCollector: "alloy", docker: { socket: "/run/user/1000/docker.sock" } });
-        expect(container("alloy").volumes).toContainEqual({
+        expect(container("logCollector").volumes).toContainEqual({
             hostPath: "/run/user/1000/docker.sock",
             containerPath: CONTAINER_PATHS.dockerSocket,
             readOnly: true,
@@ -360,7 +361,7 @@ describe("DockerStack", () => {
         };
         expect(await waitsFor("dev-natsExporter")).toEqual(["dev-nats"]);
         expect(await waitsFor("dev-prometheus")).toEqual(["dev-alertmanager"]);
-        expect(await waitsFor("dev-promtail")).toEqual(["dev-loki"]);
+        expect(await waitsFor("dev-logCollector")).toEqual(["dev-loki"]);
         expect(await waitsFor("dev-grafana")).toEqual(["dev-alertmanager", "dev-loki", "dev-prometheus"]);
         expect(await waitsFor("dev-nats")).toEqual([]);
         // Registration order follows the plan: nothing is created before what it waits for.
