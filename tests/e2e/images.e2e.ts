@@ -13,6 +13,7 @@ import { ensureImages } from "./imageBuild";
 import { E2E_LABEL, E2eImage, e2eImages, NO_LOCAL_BUILD } from "./images";
 import { dockerCliEngine, imagePolicyFrom, resolveImages } from "./imageSource";
 import { removeLabelled, withoutControlBytes } from "./stackRunner";
+import { archiveEntry } from "./verifyTranslation";
 import { sleep } from "../support/live";
 
 const docker = new Dockerode();
@@ -51,26 +52,6 @@ async function exec(c: Dockerode.Container, cmd: readonly string[]): Promise<{ c
     return { code: info.ExitCode ?? -1, out: withoutControlBytes(Buffer.concat(chunks).toString("utf8")) };
 }
 
-/** The first 512-byte block of a stream (then stops reading it). */
-function firstBlock(stream: NodeJS.ReadableStream): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const onData = (d: Buffer) => {
-            chunks.push(d);
-            size += d.length;
-            if (size >= 512) {
-                stream.removeListener("data", onData);
-                (stream as unknown as { destroy?: () => void }).destroy?.();
-                resolve(Buffer.concat(chunks).subarray(0, 512));
-            }
-        };
-        stream.on("data", onData);
-        stream.on("error", reject);
-        stream.on("end", () => (size >= 512 ? undefined : reject(new Error("archive shorter than one tar block"))));
-    });
-}
-
 /** Extra arguments an image needs to run on its own (the exporter has no default CMD in the official image either). */
 const standaloneArgs = (i: E2eImage): string[] | undefined => (i.service === "natsExporter" ? ["-varz", "http://127.0.0.1:8222"] : undefined);
 
@@ -103,10 +84,7 @@ describe.each(e2eImages().map((i) => [underTest(i), i] as const))("image %s", (r
         // Owners, read through the archive API (works without a shell, e.g. in Loki's image): the first tar header
         // of the directory carries its uid and gid.
         for (const [dir, owner] of Object.entries(image.owned)) {
-            const stream = await c.getArchive({ path: dir });
-            const header = await firstBlock(stream);
-            const uid = parseInt(header.subarray(108, 116).toString("ascii").replace(/\0.*$/, "").trim(), 8);
-            const gid = parseInt(header.subarray(116, 124).toString("ascii").replace(/\0.*$/, "").trim(), 8);
+            const { uid, gid } = await archiveEntry(c, dir);
             expect({ dir, owner: `${uid}:${gid}` }).toEqual({ dir, owner });
         }
         const shell = await exec(c, ["sh", "-c", "true"]).catch((e: Error) => ({ code: -1, out: e.message }));

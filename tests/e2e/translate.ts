@@ -86,7 +86,30 @@ export function translateVolume(inputs: Inputs, runId: string): VolumeRequest {
 export interface Upload {
     readonly file: string;
     readonly content: string;
-    readonly executable: boolean;
+    /** File mode bits: `permissions` (octal text), else 0755 / 0644 by `executable`, as the provider writes them. */
+    readonly mode: number;
+    /** Numeric owner and group (`owner` / `group`); 0 when unset, as the provider's tar header. */
+    readonly uid: number;
+    readonly gid: number;
+}
+
+/** One upload of the program in Engine API terms; anything the provider would not take the same way is refused. Pure. */
+export function translateUpload(
+    what: string,
+    u: { file: string; content?: unknown; executable?: boolean; permissions?: string; owner?: string; group?: string },
+): Upload {
+    const content = unwrapSecret(u.content as string);
+    if (typeof content !== "string") throw new Error(`${what}: upload ${u.file} has no text 'content' (only content uploads are translated)`);
+    if (u.permissions !== undefined && !/^0?[0-7]{3,4}$/.test(u.permissions))
+        throw new Error(`${what}: upload ${u.file} has permissions '${u.permissions}'; the runner translates octal modes such as 0400`);
+    const id = (field: "owner" | "group"): number => {
+        const v = u[field];
+        if (v === undefined) return 0;
+        if (!/^\d+$/.test(v)) throw new Error(`${what}: upload ${u.file} has ${field} '${v}'; the runner translates numeric ids only`);
+        return Number(v);
+    };
+    const mode = u.permissions !== undefined ? parseInt(u.permissions, 8) : u.executable === true ? 0o755 : 0o644;
+    return { file: u.file, content, mode, uid: id("owner"), gid: id("group") };
 }
 
 export interface ContainerRequest {
@@ -159,11 +182,7 @@ export function translateContainer(inputs: Inputs, ctx: ContainerContext): Conta
     const hc = inputs.healthcheck as { tests: string[]; interval?: string; timeout?: string; retries?: number; startPeriod?: string } | undefined;
     const nets = (inputs.networksAdvanced as { name: string; aliases?: string[] }[] | undefined) ?? [];
     if (nets.length > 1) throw new Error(`${what}: ${nets.length} networks; the Engine API attaches one at create, the runner supports one`);
-    const uploads = ((inputs.uploads as { file: string; content?: unknown; executable?: boolean }[] | undefined) ?? []).map((u) => {
-        const content = unwrapSecret(u.content as string);
-        if (typeof content !== "string") throw new Error(`${what}: upload ${u.file} has no text 'content' (only content uploads are translated)`);
-        return { file: u.file, content, executable: u.executable === true };
-    });
+    const uploads = ((inputs.uploads as Parameters<typeof translateUpload>[1][] | undefined) ?? []).map((u) => translateUpload(what, u));
     const memorySwap = inputs.memorySwap as number | undefined;
     const options: Dockerode.ContainerCreateOptions = {
         name: e2eName(inputs.name, "docker.Container"),
@@ -215,9 +234,9 @@ export function tarOf(files: readonly Upload[]): Buffer {
         const header = Buffer.alloc(512, 0);
         const split = name.length > 100 ? name.lastIndexOf("/", 155) : -1;
         header.write(split > 0 ? name.slice(split + 1) : name, 0, 100, "utf8");
-        header.write((f.executable ? 0o755 : 0o644).toString(8).padStart(7, "0") + "\0", 100, "ascii");
-        header.write("0000000\0", 108, "ascii");
-        header.write("0000000\0", 116, "ascii");
+        header.write(f.mode.toString(8).padStart(7, "0") + "\0", 100, "ascii");
+        header.write(f.uid.toString(8).padStart(7, "0") + "\0", 108, "ascii");
+        header.write(f.gid.toString(8).padStart(7, "0") + "\0", 116, "ascii");
         header.write(body.length.toString(8).padStart(11, "0") + "\0", 124, "ascii");
         header.write(
             Math.floor(Date.now() / 1000)

@@ -4,7 +4,7 @@ import { valuesInFrames } from "./grafanaChecks";
 import { chooseImage, imagePolicyFrom, shouldPull } from "./imageSource";
 import { e2eImages, NO_LOCAL_BUILD, imageIsCurrent, BINARY_SHA_LABEL, RECIPE_SHA_LABEL } from "./images";
 import { dataSides, grafanaToPlain, vectorSelectors } from "./queries";
-import { durationNs, tarOf, translateContainer, translateNetwork } from "./translate";
+import { durationNs, tarOf, translateContainer, translateNetwork, translateUpload } from "./translate";
 
 describe("engine decision", () => {
     const base = { engineAnswers: false, dockerdInstalled: false, isRoot: true, osIds: ["debian"] };
@@ -66,12 +66,28 @@ describe("translation of the program's declarations", () => {
         expect(durationNs("1m30s", "interval")).toBe(90e9);
         expect(() => durationNs("15 sec", "interval")).toThrow(/healthcheck.interval/);
     });
-    it("archives uploads as ustar with their paths", () => {
-        const tar = tarOf([{ file: "/etc/x/y.yml", content: "a: 1\n", executable: false }]);
+    it("archives uploads as ustar with their paths, modes and owners", () => {
+        const tar = tarOf([{ file: "/etc/x/y.yml", content: "a: 1\n", mode: 0o400, uid: 472, gid: 0 }]);
         expect(tar.subarray(0, 12).toString()).toBe("etc/x/y.yml\0");
+        expect([100, 108, 116].map((at) => parseInt(tar.subarray(at, at + 7).toString(), 8))).toEqual([0o400, 472, 0]);
         expect(tar.subarray(257, 262).toString()).toBe("ustar");
         expect(tar.subarray(512, 517).toString()).toBe("a: 1\n");
         expect(tar.length % 512).toBe(0);
+    });
+    it("translates an upload's permissions, owner and group as the provider takes them, and refuses what it cannot", () => {
+        expect(translateUpload("c", { file: "/f", content: "x" })).toEqual({ file: "/f", content: "x", mode: 0o644, uid: 0, gid: 0 });
+        expect(translateUpload("c", { file: "/f", content: "x", executable: true }).mode).toBe(0o755);
+        expect(translateUpload("c", { file: "/f", content: "x", permissions: "0400", owner: "472", group: "0" })).toEqual({
+            file: "/f",
+            content: "x",
+            mode: 0o400,
+            uid: 472,
+            gid: 0,
+        });
+        expect(() => translateUpload("c", { file: "/f", content: "x", permissions: "rw" })).toThrow(/permissions 'rw'/);
+        expect(() => translateUpload("c", { file: "/f", content: "x", owner: "grafana" })).toThrow(
+            /owner 'grafana'; the runner translates numeric ids only/,
+        );
     });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The translation itself, tested against the engine: what `docker inspect` reports for a created container equals
  * the request the runner built from the program's declaration, and every upload is in the container with its
- * content's size.
+ * content's size, its mode and its owner.
  */
 import type Dockerode from "dockerode";
 
@@ -64,6 +64,48 @@ export async function verifyTranslation(
         const size = header ? (JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { size: number }).size : undefined;
         const wanted = Buffer.byteLength(u.content, "utf8");
         if (size !== undefined && size !== wanted) problems.push(`upload ${u.file}: ${size} bytes in the container, ${wanted} declared`);
+        const entry = await archiveEntry(container, u.file);
+        const seen = `${(entry.mode & 0o7777).toString(8)} ${entry.uid}:${entry.gid}`;
+        const declared = `${u.mode.toString(8)} ${u.uid}:${u.gid}`;
+        if (seen !== declared) problems.push(`upload ${u.file}: mode and owner ${seen} in the container, ${declared} declared`);
     }
     return problems;
+}
+
+/** The first 512-byte block of a stream (then stops reading it). */
+function firstBlock(stream: NodeJS.ReadableStream): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (d: Buffer) => {
+            chunks.push(d);
+            size += d.length;
+            if (size >= 512) {
+                stream.removeListener("data", onData);
+                (stream as unknown as { destroy?: () => void }).destroy?.();
+                resolve(Buffer.concat(chunks).subarray(0, 512));
+            }
+        };
+        stream.on("data", onData);
+        stream.on("error", reject);
+        stream.on("end", () => (size >= 512 ? undefined : reject(new Error("archive shorter than one tar block"))));
+    });
+}
+
+/**
+ * Mode bits and numeric owner of a path in a container, from the tar header of the archive API (works without a
+ * shell in the image, e.g. in Loki's distroless one).
+ */
+export async function archiveEntry(container: Dockerode.Container, file: string): Promise<{ mode: number; uid: number; gid: number }> {
+    const header = await firstBlock(await container.getArchive({ path: file }));
+    const octal = (at: number) =>
+        parseInt(
+            header
+                .subarray(at, at + 8)
+                .toString("ascii")
+                .replace(/\0.*$/, "")
+                .trim(),
+            8,
+        );
+    return { mode: octal(100), uid: octal(108), gid: octal(116) };
 }
