@@ -2,9 +2,9 @@
  * Composition root: reads the stack config once, sizes the tier, renders the monitoring content, and hands them to
  * the platform's stack component. It creates no resources of its own.
  */
-import { DockerStack } from "./components/dockerStack";
-import { KubernetesStack } from "./components/kubernetesStack";
-import { buildMonitoringContent } from "./components/monitoringContent";
+import { DockerStack } from "./platforms/docker/stack";
+import { KubernetesStack } from "./platforms/kubernetes/stack";
+import { buildMonitoringContent } from "./monitoring/content";
 import type { StackEndpoints } from "./components/contract";
 import { loadStackConfig } from "./config/stack";
 import { sizeTier } from "./config/tiers";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-import { natsAccountFor } from "../config/render/nats";
+import { natsAccountFor } from "../render/nats";
 import type { NatsUserSpec } from "../config/types";
 import type { NatsLogin } from "./contract";
 

@@ -14,7 +14,7 @@ export const LOG_COLLECTORS = ["promtail", "alloy"] as const;
 export type LogCollector = (typeof LOG_COLLECTORS)[number];
 
 /**
- * NATS roles. Each maps to one account and one permission set (see config/render/nats.ts):
+ * NATS roles. Each maps to one account and one permission set (see render/nats.ts):
  *  - `admin`: everything in the APP account;
  *  - `service`: publish/subscribe on the application subjects plus what JetStream clients need;
  *  - `system`: the SYS account, `$SYS.>` and `_INBOX.>` only (for monitoring tools).

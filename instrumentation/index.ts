@@ -1,6 +1,6 @@
 /**
  * The services' instrumentation library: one call wires metrics (the contract of
- * config/monitoring/instrumentation.ts), JSON logs (config/logLabels.ts), event publishing and consumption over
+ * monitoring/instrumentation.ts), JSON logs (monitoring/logLabels.ts), event publishing and consumption over
  * NATS, HTTP metrics, the /metrics endpoint and graceful shutdown. See instrumentation/README.md.
  */
 import type { NatsConnection } from "@nats-io/transport-node";

@@ -1,5 +1,5 @@
 /**
- * JSON logs with exactly the fields the log collector promotes to labels (config/logLabels.ts JSON_LOG_FIELDS, checked
+ * JSON logs with exactly the fields the log collector promotes to labels (monitoring/logLabels.ts JSON_LOG_FIELDS, checked
  * by tests/instrumentation):
  * `level` as a word, `service`, `component`, plus `msg`, `time` and `traceId` when the caller has one.
  */
@@ -8,7 +8,7 @@ import * as path from "path";
 
 import pino, { DestinationStream, Logger } from "pino";
 
-/** The levels the contract knows (config/logLabels.ts: debug, info, warn, error). */
+/** The levels the contract knows (monitoring/logLabels.ts: debug, info, warn, error). */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 

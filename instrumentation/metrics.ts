@@ -1,5 +1,5 @@
 /**
- * The service metrics of the contract (config/monitoring/instrumentation.ts), registered with prom-client. Names,
+ * The service metrics of the contract (monitoring/instrumentation.ts), registered with prom-client. Names,
  * types, help, labels and buckets are read from the contract, never restated here.
  *
  * Counters on hot paths (a publish costs ~1-2 µs in nats.js, a labelled prom-client `inc` ~0.4 µs) are counted in
@@ -8,7 +8,7 @@
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 
-import { InstrumentedMetric, SERVICE_METRICS } from "../config/monitoring/instrumentation";
+import { InstrumentedMetric, SERVICE_METRICS } from "../monitoring/instrumentation";
 
 export type ServiceMetricName =
     | "http_requests_total"
@@ -21,7 +21,7 @@ export type ServiceMetricName =
 /** The contract entry for `name`; throws when the contract no longer defines it (the library must follow). */
 export function contractMetric(name: ServiceMetricName, contract: readonly InstrumentedMetric[] = SERVICE_METRICS): InstrumentedMetric {
     const m = contract.find((c) => c.name === name);
-    if (!m) throw new Error(`metric ${name} is not in config/monitoring/instrumentation.ts SERVICE_METRICS: update the library to the contract`);
+    if (!m) throw new Error(`metric ${name} is not in monitoring/instrumentation.ts SERVICE_METRICS: update the library to the contract`);
     return m;
 }
 

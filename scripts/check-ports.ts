@@ -12,7 +12,7 @@ import * as net from "net";
 
 import { parse } from "yaml";
 
-import { DOCKER_PREFIX } from "../components/dockerServices";
+import { DOCKER_PREFIX } from "../platforms/docker/services";
 import type { StackConfig } from "../config/types";
 import { stackConfigFromCli } from "./cli-stack-config";
 

@@ -10,11 +10,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 
-import { DOCKER_SERVICES, NATS_MONITORING_PORT, renderDockerConfigFiles, renderDockerNatsConfig } from "../components/dockerStack";
-import { K8S_NAMES, kubePrometheusStackValues, lokiStackValues, natsValues } from "../components/kubernetesStack";
-import { buildMonitoringContent } from "../components/monitoringContent";
-import { renderLokiStackConfig } from "../config/render/lokiStack";
-import { natsExporterArgs } from "../config/render/exporter";
+import { DOCKER_SERVICES, NATS_MONITORING_PORT, renderDockerConfigFiles, renderDockerNatsConfig } from "../platforms/docker/stack";
+import { K8S_NAMES, kubePrometheusStackValues, lokiStackValues, natsValues } from "../platforms/kubernetes/stack";
+import { buildMonitoringContent } from "../monitoring/content";
+import { renderLokiStackConfig } from "../render/lokiStack";
+import { natsExporterArgs } from "../render/exporter";
 import { parseStackConfig } from "../config/stack";
 import { sizeTier } from "../config/tiers";
 

@@ -17,7 +17,7 @@ import bcrypt from "bcryptjs";
 import { connect, NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
-import { renderNatsConfig } from "../../config/render/nats";
+import { renderNatsConfig } from "../../render/nats";
 import { freePort, startTool, waitForHttp } from "../../tests/support/live";
 import { ensureTools } from "../../tests/support/tools";
 import { createServiceMetrics, ensureEventStream, EventPublisher } from "..";

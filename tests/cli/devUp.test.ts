@@ -17,7 +17,19 @@ import { toolPath } from "../support/tools";
 import { LANGUAGE_HOST_MISSING, ScratchProject } from "./scratchProject";
 
 /** What a clone holds that dev-up.sh reads (the program's sources too: its checks load the program's config code). */
-const CLONE_FILES = [".gitignore", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "scripts", "components", "config", "index.ts"];
+const CLONE_FILES = [
+    ".gitignore",
+    "Pulumi.yaml",
+    "Pulumi.dev.yaml",
+    "Pulumi.prod.yaml",
+    "scripts",
+    "components",
+    "config",
+    "monitoring",
+    "render",
+    "platforms",
+    "index.ts",
+];
 const CLONE_FILES_WITH_DEPS = [...CLONE_FILES, "package.json", "package-lock.json", "tsconfig.json"];
 /** The test harness's own files in the scratch clone, which `git status` must not count. */
 const HARNESS_FILES = ["node_modules", "fake-docker-bin/"];

@@ -1,13 +1,13 @@
 /**
  * What the program declares for the dev stack: `index.ts` run under the project's Pulumi mocks with the dev stack
  * file plus overrides, and the order/dependencies of its containers from the same pure plan the DockerStack
- * component uses (components/dockerPlan.ts). Call inside a jest file that ran installMocks({ stack: "dev" }).
+ * component uses (platforms/docker/containers.ts). Call inside a jest file that ran installMocks({ stack: "dev" }).
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-import { dockerContainerPlan } from "../../components/dockerPlan";
-import { DOCKER_SERVICES, DockerService, renderDockerConfigFiles } from "../../components/dockerServices";
-import { buildMonitoringContent } from "../../components/monitoringContent";
+import { dockerContainerPlan } from "../../platforms/docker/containers";
+import { DOCKER_SERVICES, DockerService, renderDockerConfigFiles } from "../../platforms/docker/services";
+import { buildMonitoringContent } from "../../monitoring/content";
 import { loadStackConfig } from "../../config/stack";
 import { sizeTier } from "../../config/tiers";
 import { imageRef } from "../../config/versions";

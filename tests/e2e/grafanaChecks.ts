@@ -4,7 +4,7 @@
  * stack's folder, and every panel query answered with data through Grafana's own query path (`/api/ds/query`), so
  * the datasource wiring, not only the backends, is proven. Runs where Grafana's official image runs.
  */
-import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
+import { DATASOURCE_UIDS } from "../../monitoring/datasources";
 import type { DashboardQuery } from "./queries";
 
 export interface GrafanaLogin {

@@ -10,7 +10,7 @@
  */
 import { spawn } from "child_process";
 
-import type { DockerService } from "../../components/dockerServices";
+import type { DockerService } from "../../platforms/docker/services";
 import { E2eImage, NO_LOCAL_BUILD } from "./images";
 
 export const IMAGE_POLICIES = ["auto", "official", "local"] as const;

@@ -1,10 +1,10 @@
 /**
  * Log lines into Loki without a collector: Promtail/Alloy cannot run here, so the e2e pushes the generator's JSON
- * log lines to Loki's push API with exactly the labels of the config/logLabels.ts contract, as the collector would.
+ * log lines to Loki's push API with exactly the labels of the monitoring/logLabels.ts contract, as the collector would.
  */
 import * as fs from "fs";
 
-import { LOG_LABELS } from "../../config/logLabels";
+import { LOG_LABELS } from "../../monitoring/logLabels";
 import { lokiPush } from "./probes";
 
 const PINO_LEVELS: Record<number, string> = { 10: "debug", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "error" };

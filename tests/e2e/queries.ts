@@ -7,8 +7,8 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser } = require("@prometheus-io/lezer-promql") as typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } });
 
-import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
-import { alertGroups, RECORDING_GROUPS } from "../../config/monitoring/rules";
+import { DATASOURCE_UIDS } from "../../monitoring/datasources";
+import { alertGroups, RECORDING_GROUPS } from "../../monitoring/rules";
 
 export interface DashboardQuery {
     readonly dashboard: string;

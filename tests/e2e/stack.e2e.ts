@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { DOCKER_SERVICES, DockerService } from "../../components/dockerServices";
-import { buildMonitoringContent } from "../../components/monitoringContent";
-import { LOG_LABELS } from "../../config/logLabels";
+import { DOCKER_SERVICES, DockerService } from "../../platforms/docker/services";
+import { buildMonitoringContent } from "../../monitoring/content";
+import { LOG_LABELS } from "../../monitoring/logLabels";
 import type { GeneratorSummary } from "../../instrumentation/generator/summary";
 import { freePort, sleep, waitFor } from "../support/live";
 import { installMocks } from "../support/mocks";
@@ -316,7 +316,7 @@ const runningCollector = (): "promtail" | "alloy" | undefined => (["promtail", "
 /**
  * The generator's log lines into Loki, for TRAFFIC_WARMUP_SECONDS: where a collector runs, a relay container prints
  * the generator's log file on its stdout and the collector ships it like any container's logs; where none runs, a
- * stand-in pushes the lines with the config/logLabels.ts labels; where Loki does not run, nothing is shipped.
+ * stand-in pushes the lines with the monitoring/logLabels.ts labels; where Loki does not run, nothing is shipped.
  */
 async function shipGeneratorLogs(logFile: string): Promise<void> {
     const lokiWhy = notRunReason("loki");

@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from "child_process";
 import Dockerode from "dockerode";
 
-import type { DockerService } from "../../components/dockerServices";
+import type { DockerService } from "../../platforms/docker/services";
 import { sleep } from "../support/live";
 import type { DeclaredStack } from "./declared";
 import type { ImageChoice } from "./imageSource";

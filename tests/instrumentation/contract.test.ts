@@ -1,8 +1,8 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 
-import { JSON_LOG_FIELDS } from "../../config/logLabels";
-import { SERVICE_METRICS, seriesNames } from "../../config/monitoring/instrumentation";
+import { JSON_LOG_FIELDS } from "../../monitoring/logLabels";
+import { SERVICE_METRICS, seriesNames } from "../../monitoring/instrumentation";
 import {
     compileRoutes,
     createLogger,
@@ -17,7 +17,7 @@ import {
 } from "../../instrumentation";
 import { captureLogs, parseExposition, seriesValue } from "./support";
 
-describe("the library follows the metric contract (config/monitoring/instrumentation.ts)", () => {
+describe("the library follows the metric contract (monitoring/instrumentation.ts)", () => {
     it("registers exactly the contract's metrics, with its types and help texts", async () => {
         const { registry } = createServiceMetrics({ defaultMetrics: false });
         const exposed = registry.getMetricsAsJSON();

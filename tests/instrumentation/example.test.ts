@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-import { SERVICE_METRICS, seriesNames } from "../../config/monitoring/instrumentation";
+import { SERVICE_METRICS, seriesNames } from "../../monitoring/instrumentation";
 import { createInstrumentation } from "../../instrumentation";
 import { startOrdersService } from "../../instrumentation/example/ordersService";
 import { freePort } from "../support/live";

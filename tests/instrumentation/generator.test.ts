@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-import { JSON_LOG_FIELDS } from "../../config/logLabels";
+import { JSON_LOG_FIELDS } from "../../monitoring/logLabels";
 import { consumersPerType, DOMAIN_CONSUMERS, EVENT_TYPES, FlowScheduler, orderFlow, seededRandom } from "../../instrumentation/generator/domain";
 import { parseDuration, parseGeneratorFlags } from "../../instrumentation/generator/flags";
 import { GeneratorSummary, percentile } from "../../instrumentation/generator/summary";

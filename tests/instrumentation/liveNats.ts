@@ -5,7 +5,7 @@ import * as path from "path";
 import bcrypt from "bcryptjs";
 import { connect, NatsConnection } from "@nats-io/transport-node";
 
-import { NatsRenderedUser, renderNatsConfig } from "../../config/render/nats";
+import { NatsRenderedUser, renderNatsConfig } from "../../render/nats";
 import { freePort, startTool, waitForHttp } from "../support/live";
 
 /** The stack's security model: microservice (role service) in APP with JetStream; admin; metrics in SYS. */

@@ -1,8 +1,8 @@
 /** What users depend on, checked on the objects Helm rendered with the program's values (issue 10, point 3). */
-import type { KubernetesBudget, Share } from "../../config/prod/budget";
+import type { KubernetesBudget, Share } from "../../platforms/kubernetes/budget";
 import type { K8sObject } from "./helm";
 import { objectId } from "./helm";
-import { applyRelabelings, OperatorRelabeling } from "../prod/relabel";
+import { applyRelabelings, OperatorRelabeling } from "../platforms/kubernetes/relabel";
 
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"] as const;
 

@@ -8,9 +8,9 @@
  * What it does not: no container runs (kwok reports them running), and the pods the prometheus-operator would create
  * (Prometheus, Alertmanager) are never made, since that operator version cannot be built here.
  * Run: npm run test:k8s. */
-import { natsReplicas } from "../../config/prod/budget";
+import { natsReplicas } from "../../platforms/kubernetes/budget";
 import { sizeTier } from "../../config/tiers";
-import { RELEASES } from "../../config/prod/names";
+import { RELEASES } from "../../platforms/kubernetes/names";
 import { waitFor } from "../support/live";
 import { installMocks } from "../support/mocks";
 import { ensureTools, ToolRun } from "../support/tools";

@@ -9,13 +9,13 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 
-import { budgetFor, budgetTotals, kubernetesBudget, natsReplicas } from "../../config/prod/budget";
-import { KPS_WEB_PORT } from "../../config/prod/kubePrometheusStackValues";
-import { DASHBOARD_LABEL, FOLDER_ANNOTATION, K8S_NAMES, RELEASES } from "../../config/prod/names";
-import { NATS_MONITOR_PORT } from "../../config/prod/natsValues";
-import { JOBS } from "../../config/jobs";
-import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
-import { promtailJsonPipeline } from "../../config/render/promtail";
+import { budgetFor, budgetTotals, kubernetesBudget, natsReplicas } from "../../platforms/kubernetes/budget";
+import { KPS_WEB_PORT } from "../../platforms/kubernetes/values/kubePrometheusStack";
+import { DASHBOARD_LABEL, FOLDER_ANNOTATION, K8S_NAMES, RELEASES } from "../../platforms/kubernetes/names";
+import { NATS_MONITOR_PORT } from "../../platforms/kubernetes/values/nats";
+import { JOBS } from "../../monitoring/jobs";
+import { DATASOURCE_UIDS } from "../../monitoring/datasources";
+import { promtailJsonPipeline } from "../../render/promtail";
 import { sizeTier } from "../../config/tiers";
 import { installMocks } from "../support/mocks";
 import { ensureTools, runTool } from "../support/tools";
@@ -281,7 +281,7 @@ describe.each(TIERS.map((t) => [t.label]))("%s", (tier) => {
         passed(tier);
     });
 
-    it("keeps the job-label contract: each monitored service yields its config/jobs.ts job, and nothing else does", () => {
+    it("keeps the job-label contract: each monitored service yields its monitoring/jobs.ts job, and nothing else does", () => {
         const { own } = recorded.get(tier)!;
         const jobs = scrapedJobs([...all(tier), ...own]);
         const contract = new Set<string>(Object.values(JOBS));

@@ -6,7 +6,7 @@
 import type { StackConfig } from "../../config/types";
 import { unwrapSecret } from "../support/leaks";
 import { registered } from "../support/mocks";
-import { recordProdStack, RELEASE_TYPE } from "../prod/programRecording";
+import { recordProdStack, RELEASE_TYPE } from "../platforms/kubernetes/programRecording";
 import type { K8sObject, ReleaseRequest } from "./helm";
 
 export interface Recorded {

@@ -2,15 +2,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { KNOWN_METRICS } from "../../config/monitoring/catalogue";
-import { dashboards, MAIN_DASHBOARD_UID } from "../../config/monitoring/dashboards";
-import { ALL_VALUE } from "../../config/monitoring/dashboards/common";
+import { KNOWN_METRICS } from "../../monitoring/catalogue";
+import { dashboards, MAIN_DASHBOARD_UID } from "../../monitoring/dashboards";
+import { ALL_VALUE } from "../../monitoring/dashboards/common";
 import { sizeTier } from "../../config/tiers";
-import { buildMonitoringContent } from "../../components/monitoringContent";
-import { DOCKER_SERVICES } from "../../components/dockerServices";
-import { STACK_LOG_SERVICES } from "../../config/monitoring/dashboards/main";
-import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
-import { renderRuleFile } from "../../config/monitoring/rules";
+import { buildMonitoringContent } from "../../monitoring/content";
+import { DOCKER_SERVICES } from "../../platforms/docker/services";
+import { STACK_LOG_SERVICES } from "../../monitoring/dashboards/main";
+import { DATASOURCE_UIDS } from "../../monitoring/datasources";
+import { renderRuleFile } from "../../monitoring/rules";
 import { runTool } from "../support/tools";
 import { metricNames, substituteGrafanaVariables } from "./promql";
 

@@ -3,12 +3,12 @@
  * sends, checked against Loki v3.7.6's rules by reference (tests/reference/logql): Loki is not run here, its module
  * is AGPL. Then the cases that show the checker refuses what Loki refuses, each for its own reason.
  */
-import { buildMonitoringContent } from "../../components/monitoringContent";
-import { ALL_VALUE } from "../../config/monitoring/dashboards/common";
-import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
-import { grafanaDatasources } from "../../config/render/grafana";
-import { renderLokiConfig } from "../../config/render/loki";
-import { renderLokiStackConfig } from "../../config/render/lokiStack";
+import { buildMonitoringContent } from "../../monitoring/content";
+import { ALL_VALUE } from "../../monitoring/dashboards/common";
+import { DATASOURCE_UIDS } from "../../monitoring/datasources";
+import { grafanaDatasources } from "../../render/grafana";
+import { renderLokiConfig } from "../../render/loki";
+import { renderLokiStackConfig } from "../../render/lokiStack";
 import { sizeTier } from "../../config/tiers";
 import { dashboardQueries } from "../e2e/queries";
 import { checkLogql, checkLogqlRequest, LOKI_DEFAULT_LIMITS, lokiQueryLimits, type LogqlProblem } from "../reference/logql";

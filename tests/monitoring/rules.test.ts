@@ -4,8 +4,8 @@ import * as path from "path";
 
 import { stringify } from "yaml";
 
-import { KNOWN_METRICS } from "../../config/monitoring/catalogue";
-import { alertGroups, AlertRule, RECORDING_GROUPS, renderRuleFile } from "../../config/monitoring/rules";
+import { KNOWN_METRICS } from "../../monitoring/catalogue";
+import { alertGroups, AlertRule, RECORDING_GROUPS, renderRuleFile } from "../../monitoring/rules";
 import { DEFAULT_RUNBOOK_BASE_URL } from "../../config/stack";
 import { runTool } from "../support/tools";
 import { REPO_ROOT } from "../support/stackConfig";

@@ -1,17 +1,17 @@
 import { parse } from "yaml";
 
-import { renderAlloyConfig } from "../../config/render/alloy";
+import { renderAlloyConfig } from "../../render/alloy";
 import {
     escapeProvisioningValue,
     grafanaContainerCommand,
     grafanaEnvironment,
     renderGrafanaDashboardProvider,
     renderGrafanaDatasources,
-} from "../../config/render/grafana";
-import { renderLokiConfig } from "../../config/render/loki";
-import { promtailJsonPipeline, renderPromtailConfig } from "../../config/render/promtail";
-import { LOG_LABELS } from "../../config/logLabels";
-import { DATASOURCE_UIDS } from "../../config/monitoring/datasources";
+} from "../../render/grafana";
+import { renderLokiConfig } from "../../render/loki";
+import { promtailJsonPipeline, renderPromtailConfig } from "../../render/promtail";
+import { LOG_LABELS } from "../../monitoring/logLabels";
+import { DATASOURCE_UIDS } from "../../monitoring/datasources";
 import { sizeTier } from "../../config/tiers";
 import { unknownKeys } from "../allowlists/check";
 import { GRAFANA_DASHBOARD_PROVIDERS_SCHEMA, GRAFANA_DATASOURCES_SCHEMA, GRAFANA_JSONDATA_KEYS } from "../allowlists/grafana";

@@ -3,7 +3,7 @@
  * values its template variables can take, the expression with those values in place, and the request's time range,
  * line limit and step. Pure, from the dashboard JSON.
  */
-import { DATASOURCE_TYPES, DATASOURCE_UIDS } from "../../../config/monitoring/datasources";
+import { DATASOURCE_TYPES, DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import type { LokiRangeRequest } from "./limits";
 
 export interface GrafanaVariable {

@@ -3,7 +3,7 @@
  * our own words on @grafana/lezer-logql's syntax tree, with RE2 (re2js) for every regex. Loki itself is not built or
  * run (its module is AGPL); each rule cites the Loki source it comes from. See ./problem.ts for the rules.
  */
-import { LOG_LABELS } from "../../../config/logLabels";
+import { LOG_LABELS } from "../../../monitoring/logLabels";
 import { checkAggregations, isMetricQuery } from "./aggregations";
 import { checkLabelNames } from "./labels";
 import { checkRangeRequest, type LokiQueryLimits, type LokiRangeRequest } from "./limits";

@@ -1,5 +1,5 @@
 /**
- * Label names against the log-label contract (config/logLabels.ts). Stream selectors may name only the labels the
+ * Label names against the log-label contract (monitoring/logLabels.ts). Stream selectors may name only the labels the
  * collectors attach; label filters, groupings, unwrap and label_replace may also name what the query extracts itself.
  * Loki accepts any name there (an absent label reads as ""), so this is the project's rule, not Loki's: a name outside
  * the contract selects nothing on one platform or both.

@@ -11,7 +11,7 @@ export type LogqlRule =
     | "empty-compatible-selector"
     /** A regex RE2 (Go's regexp, which Loki uses) refuses, or a `regexp` stage without a named capture. */
     | "regex"
-    /** A label name outside the log-label contract (config/logLabels.ts) that the query does not extract itself. */
+    /** A label name outside the log-label contract (monitoring/logLabels.ts) that the query does not extract itself. */
     | "label-name"
     /** A range aggregation in a shape Loki refuses: pkg/logql/syntax/ast.go RangeAggregationExpr.validate. */
     | "range-aggregation"

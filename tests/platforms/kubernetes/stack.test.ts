@@ -1,0 +1,484 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+
+import { renderDockerConfigFiles } from "../../../platforms/docker/stack";
+import {
+    budgetTotals,
+    FOLDER_ANNOTATION,
+    K8S_NAMES,
+    kubernetesBudget,
+    KubernetesStack,
+    natsReplicas,
+    RELEASE_TIMEOUT_SECONDS,
+    RELEASES,
+    validateKubernetesConfig,
+} from "../../../platforms/kubernetes/stack";
+import { buildMonitoringContent } from "../../../monitoring/content";
+import { JOBS } from "../../../monitoring/jobs";
+import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
+import { natsAccounts } from "../../../render/nats";
+import { promtailJsonPipeline } from "../../../render/promtail";
+import { loadStackConfig } from "../../../config/stack";
+import { sizeTier, TierSizing } from "../../../config/tiers";
+import type { StackConfig } from "../../../config/types";
+import { CHARTS, VERSIONS } from "../../../config/versions";
+import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../../support/leaks";
+import { allOf, generatedPasswords, installMocks, promiseOf, registered } from "../../support/mocks";
+import { recordProdStack } from "./programRecording";
+import { applyRelabelings } from "./relabel";
+import { setStackConfig } from "../../support/stackConfig";
+import { VERIFIED_CHART_KEYS } from "./chartKeys";
+
+installMocks({ stack: "prod" });
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const RECEIVER_URL = "https://hooks.example/prod-receiver-token";
+
+/** One run of the component with Pulumi.prod.yaml plus overrides (shared with the k8s suite). */
+const build = recordProdStack;
+
+const release = (name: string) => {
+    const r = allOf(RELEASE).find((x) => x.inputs.name === name);
+    if (r === undefined)
+        throw new Error(
+            `no release ${name}: ${allOf(RELEASE)
+                .map((x) => x.inputs.name)
+                .join(", ")}`,
+        );
+    return r.inputs;
+};
+const values = (name: string) => unwrapSecret<Record<string, any>>(release(name).values);
+
+/** Key paths of a values object, stopping at `resources`, `merge`, `patch` and the documented free-form maps. */
+function keyPaths(value: Record<string, unknown>, free: readonly string[], prefix = ""): string[] {
+    return Object.entries(value).flatMap(([k, v]) => {
+        const p = prefix ? `${prefix}.${k}` : k;
+        if (
+            k === "resources" ||
+            k === "grafana.ini" ||
+            k === "merge" ||
+            (k === "patch" && Array.isArray(v)) ||
+            free.some((f) => p === f || p.startsWith(`${f}.`))
+        )
+            return [p];
+        return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0
+            ? keyPaths(v as Record<string, unknown>, free, p)
+            : [p];
+    });
+}
+
+const FREE = {
+    kps: [
+        "alertmanager.config",
+        "grafana.persistence.annotations",
+        "grafana.env",
+        "grafana.extraInitContainers",
+        "grafana.extraSecretMounts",
+        "prometheus.prometheusSpec.storageSpec",
+        "alertmanager.alertmanagerSpec.storage",
+        "prometheus.prometheusSpec.externalLabels",
+        "defaultRules.disabled",
+        "prometheus.serviceMonitor.relabelings",
+        "alertmanager.serviceMonitor.relabelings",
+        "grafana.serviceMonitor.relabelings",
+    ],
+    nats: ["config.merge", "container.env", "podTemplate.topologySpreadConstraints"],
+    lokiStack: [
+        "promtail.config.snippets.pipelineStages",
+        "promtail.config.snippets.extraRelabelConfigs",
+        "promtail.config.clients",
+        "promtail.serviceMonitor.relabelings",
+        "loki.datasource.jsonData",
+    ],
+};
+
+describe("KubernetesStack releases", () => {
+    it("installs four releases with fixed names, pinned charts, the namespace and a long timeout", async () => {
+        await build();
+        const expected = [
+            [RELEASES.crds, CHARTS.prometheusOperatorCrds],
+            [RELEASES.kubePrometheusStack, CHARTS.kubePrometheusStack],
+            [RELEASES.lokiStack, CHARTS.lokiStack],
+            [RELEASES.nats, CHARTS.nats],
+        ] as const;
+        expect(allOf(RELEASE)).toHaveLength(4);
+        for (const [name, chart] of expected) {
+            expect(release(name)).toMatchObject({
+                name,
+                chart: chart.chart,
+                version: chart.version,
+                repositoryOpts: { repo: chart.repo },
+                namespace: "observability",
+                timeout: RELEASE_TIMEOUT_SECONDS,
+            });
+        }
+        expect(RELEASE_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(600);
+        expect(release(RELEASES.kubePrometheusStack).skipCrds).toBe(true);
+    });
+
+    it("sets only values key paths verified against the pinned charts' values.yaml", async () => {
+        await build({ alertReceiverKind: "slack", traceUrl: "http://tempo/${__value.raw}" }, { alertReceiverUrl: RECEIVER_URL });
+        const checks = [
+            ["kps", RELEASES.kubePrometheusStack, CHARTS.kubePrometheusStack.version],
+            ["lokiStack", RELEASES.lokiStack, CHARTS.lokiStack.version],
+            ["nats", RELEASES.nats, CHARTS.nats.version],
+        ] as const;
+        for (const [key, name, version] of checks) {
+            const verified = VERIFIED_CHART_KEYS[key];
+            // A chart bump fails here until its key paths are re-verified.
+            expect({ chart: key, version: verified.chartVersion }).toEqual({ chart: key, version });
+            const unverified = keyPaths(values(name), FREE[key]).filter((p) => !(verified.paths as readonly string[]).includes(p));
+            expect({ chart: key, unverified }).toEqual({ chart: key, unverified: [] });
+        }
+    });
+
+    it("keeps the CRDs on uninstall and destroy, while the release itself is uninstalled (see redeployAndDefaults.test.ts)", async () => {
+        const { children } = await build();
+        expect(values(RELEASES.crds)).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+        const crds = children.find((c) => c.name === "prod-crds");
+        expect(crds?.opts.retainOnDelete).toBeFalsy();
+        // kube-prometheus-stack installs with skipCrds: its own CRDs never come with it.
+        expect(release(RELEASES.kubePrometheusStack).skipCrds).toBe(true);
+    });
+});
+
+describe("kube-prometheus-stack values", () => {
+    it("runs the dev pins with retention, PVC, resources and selectors that pick up every monitor and rule", async () => {
+        const { config } = await build();
+        const sizing = sizeTier(config.tier);
+        const spec = values(RELEASES.kubePrometheusStack).prometheus.prometheusSpec;
+        expect(spec.image.tag).toBe(VERSIONS.prometheus.tag);
+        expect(spec.retention).toBe("30d");
+        expect(spec.retentionSize).toBe(sizing.prometheusRetentionSize);
+        const pvcMb = Number(/^(\d+)Mi$/.exec(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage)?.[1]);
+        expect(Number(/^(\d+)MB$/.exec(spec.retentionSize)?.[1]) / pvcMb).toBeCloseTo(0.8, 2);
+        const budget = kubernetesBudget(sizing, config.kubernetes.nodeCount, natsReplicas(config));
+        expect(spec.resources.limits).toEqual({ cpu: `${Math.round(budget.prometheus.cpus * 1000)}m`, memory: `${budget.prometheus.memoryMb}Mi` });
+        // Kubernetes-only agents are carved out of the big services' shares, never added on top.
+        expect(budget.prometheus.memoryMb).toBeLessThanOrEqual(sizing.services.prometheus.memoryMb);
+        for (const flag of ["serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues"]) {
+            expect(spec[flag]).toBe(false);
+        }
+    });
+
+    it("keeps the null receiver with Watchdog routed to it, and reads the receiver URL from a mounted Secret", async () => {
+        await build({ alertReceiverKind: "webhook" }, { alertReceiverUrl: RECEIVER_URL });
+        const am = values(RELEASES.kubePrometheusStack).alertmanager;
+        expect(am.alertmanagerSpec.image.tag).toBe(VERSIONS.alertmanager.tag);
+        expect(am.alertmanagerSpec.secrets).toEqual([K8S_NAMES.receiverSecret]);
+        expect(am.config.receivers.map((r: { name: string }) => r.name)).toEqual(["null", "notify"]);
+        expect(am.config.route.routes).toEqual([{ receiver: "null", matchers: ['alertname = "Watchdog"'] }]);
+        expect(am.config.receivers[1].webhook_configs[0].url_file).toBe(`/etc/alertmanager/secrets/${K8S_NAMES.receiverSecret}/url`);
+    });
+
+    it("gives Grafana the dev pin, the managed admin Secret, persistence, no plugin downloads and the dashboards folder", async () => {
+        const { config } = await build();
+        const g = values(RELEASES.kubePrometheusStack).grafana;
+        expect(g.image.tag).toBe(VERSIONS.grafana.tag);
+        expect(g.admin).toEqual({ existingSecret: K8S_NAMES.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" });
+        expect(g.persistence.enabled).toBe(true);
+        expect(g.persistence.annotations).toEqual({ "helm.sh/resource-policy": "keep" });
+        expect(g.env.GF_PLUGINS_PREINSTALL_DISABLED).toBe("true");
+        expect(g.sidecar.dashboards).toMatchObject({
+            label: "grafana_dashboard",
+            labelValue: "1",
+            folderAnnotation: FOLDER_ANNOTATION,
+            provider: { foldersFromFilesStructure: true },
+        });
+        expect(g["grafana.ini"].dashboards.default_home_dashboard_path).toBe("/tmp/dashboards/A4CO Microservices/a4co-main.json");
+        expect(g.sidecar.datasources.uid).toBe(DATASOURCE_UIDS.prometheus);
+        // The admin password follows the Secret on a kept PVC: an init container resets it before Grafana starts.
+        const init = g.extraInitContainers[0];
+        expect(init.image).toBe(`docker.io/grafana/grafana:${VERSIONS.grafana.tag}`);
+        expect(init.command.join(" ")).toContain("admin reset-admin-password --password-from-stdin < /etc/grafana-admin/admin-password");
+        expect(config.retainData).toBe(true);
+    });
+
+    it("replaces the chart's Watchdog and TargetDown with ours, so no alert exists twice", async () => {
+        await build();
+        const kps = values(RELEASES.kubePrometheusStack);
+        expect(kps.defaultRules.disabled).toEqual({
+            Watchdog: true,
+            TargetDown: true,
+            PrometheusRuleFailures: true,
+            AlertmanagerFailedToSendAlerts: true,
+        });
+        const ours = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0]
+            .inputs.spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert))
+            .filter(Boolean);
+        expect(ours).toEqual(
+            expect.arrayContaining(["Watchdog", "TargetDown", "PrometheusRuleEvaluationFailures", "AlertmanagerNotificationsFailing"]),
+        );
+        // Every name we alert on that the chart also ships (its default rules at 88.5.3) is disabled in the chart.
+        const chartAlerts = [
+            "Watchdog",
+            "TargetDown",
+            "InfoInhibitor",
+            "PrometheusRuleFailures",
+            "AlertmanagerFailedToSendAlerts",
+            "KubePodCrashLooping",
+        ];
+        for (const name of ours.filter((a: string) => chartAlerts.includes(a))) expect(kps.defaultRules.disabled[name]).toBe(true);
+    });
+});
+
+describe("loki-stack values", () => {
+    it("runs Loki 2.9 from our config Secret with exactly one non-default Loki datasource of dev's uid", async () => {
+        await build();
+        const v = values(RELEASES.lokiStack);
+        expect(v.loki.image.tag).toBe(VERSIONS.lokiStackLoki.tag);
+        expect(v.loki.image.tag).toMatch(/^2\.9\./);
+        expect(v.loki.isDefault).toBe(false);
+        expect(v.loki.datasource.uid).toBe(DATASOURCE_UIDS.loki);
+        expect(v.loki.config).toEqual({ existingSecret: K8S_NAMES.lokiConfigSecret });
+        // The chart's ServiceMonitor would name the job "loki-headless"; ours relabels it.
+        expect(v.loki.serviceMonitor.enabled).toBe(false);
+        const lokiMonitor = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find((m) => m.inputs.metadata.name === K8S_NAMES.lokiMonitor);
+        expect(lokiMonitor?.inputs.spec).toEqual({
+            selector: { matchLabels: { app: "loki", release: RELEASES.lokiStack, variant: "headless" } },
+            endpoints: [{ port: "http-metrics", relabelings: [{ action: "replace", targetLabel: "job", replacement: JOBS.loki }] }],
+        });
+        expect(v.grafana.enabled).toBe(false);
+        expect(v.prometheus.enabled).toBe(false);
+        const configSecret = allOf("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === K8S_NAMES.lokiConfigSecret);
+        const loki = parse(unwrapSecret<Record<string, string>>(configSecret?.inputs.stringData)["loki.yaml"]);
+        expect(loki.limits_config.retention_period).toBe("744h");
+        expect(loki.compactor.retention_enabled).toBe(true);
+    });
+
+    it("parses logs on Kubernetes with the chart's cri stage, then the same JSON stages and labels as dev", async () => {
+        await build();
+        const promtail = values(RELEASES.lokiStack).promtail;
+        expect(promtail.image.tag).toBe(VERSIONS.promtail.tag);
+        expect(promtail.config.snippets.pipelineStages).toEqual([{ cri: {} }, ...promtailJsonPipeline()]);
+        expect(promtail.config.clients).toEqual([{ url: "http://loki:3100/loki/api/v1/push" }]);
+        expect(promtail.serviceMonitor.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: JOBS.promtail }]);
+        // Dev's Promtail uses the very same pipeline stages.
+        setStackConfig("dev");
+        const dev = loadStackConfig();
+        const devPromtail = parse(renderDockerConfigFiles(dev, sizeTier("dev"), buildMonitoringContent(dev)).logCollector);
+        expect(devPromtail.scrape_configs[0].pipeline_stages).toEqual(promtail.config.snippets.pipelineStages.slice(1));
+    });
+});
+
+describe("NATS chart values", () => {
+    it("pins the dev image, sizes JetStream within its PVC and puts the same accounts in config.merge with bcrypt hashes", async () => {
+        const { config } = await build();
+        const v = values(RELEASES.nats);
+        expect(v.container.image.tag).toBe(VERSIONS.nats.tag);
+        expect(v.promExporter.image.tag).toBe(VERSIONS.natsExporter.tag);
+        const toMb = (s: string) => Number(/^(\d+)Mi$/.exec(s)?.[1]);
+        expect(toMb(v.config.jetstream.fileStore.maxSize)).toBeLessThan(toMb(v.config.jetstream.fileStore.pvc.size));
+        expect(v.config.jetstream.memoryStore.enabled).toBe(true);
+        const hashes = v.config.merge.accounts.APP.users.map((u: { password: string }) => u.password);
+        for (const h of hashes) expect(h).toMatch(/^\$2[aby]\$/);
+        const users = config.natsUsers.map((u, i) => ({ ...u, bcryptHash: [...hashes, v.config.merge.accounts.SYS.users[0].password][i] }));
+        expect(v.config.merge).toEqual(natsAccounts(users, config.natsAppSubjects));
+    });
+
+    it("runs a 3-node cluster spread over hosts on the prod tier, one server on the dev tier", async () => {
+        await build();
+        let v = values(RELEASES.nats);
+        expect(v.config.cluster).toEqual({ enabled: true, replicas: 3 });
+        expect(v.podTemplate.topologySpreadConstraints).toEqual({ "kubernetes.io/hostname": { maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" } });
+        registered.length = 0;
+        await build({ tier: "dev", kubernetes: { namespace: "observability", nodeCount: 1 } });
+        v = values(RELEASES.nats);
+        expect(v.config.cluster.enabled).toBe(false);
+    });
+
+    it("gives the exporter -healthz before its URL and relabels its PodMonitor to the dev job", async () => {
+        await build();
+        const e = values(RELEASES.nats).promExporter;
+        expect(e.patch).toEqual([{ op: "add", path: "/args/1", value: "-healthz" }]);
+        expect(e.podMonitor.enabled).toBe(true);
+        expect(e.podMonitor.merge.spec.podMetricsEndpoints).toEqual([
+            { port: "prom-metrics", relabelings: [{ action: "replace", targetLabel: "job", replacement: JOBS.natsExporter }] },
+        ]);
+    });
+});
+
+describe("resources and budget", () => {
+    it("sizes every container the charts run, sidecars included", async () => {
+        await build();
+        const kps = values(RELEASES.kubePrometheusStack);
+        const sized = [
+            kps.prometheusOperator.resources,
+            kps.prometheusOperator.prometheusConfigReloader.resources,
+            kps.prometheusOperator.admissionWebhooks.patch.resources,
+            kps.grafana.initChownData.resources,
+            kps.prometheus.prometheusSpec.resources,
+            kps.alertmanager.alertmanagerSpec.resources,
+            kps.grafana.resources,
+            kps.grafana.sidecar.resources,
+            kps.grafana.extraInitContainers[0].resources,
+            kps["prometheus-node-exporter"].resources,
+            kps["kube-state-metrics"].resources,
+            values(RELEASES.lokiStack).loki.resources,
+            values(RELEASES.lokiStack).promtail.resources,
+            values(RELEASES.nats).container.resources,
+            values(RELEASES.nats).reloader.merge.resources,
+            values(RELEASES.nats).promExporter.merge.resources,
+        ];
+        for (const r of sized) {
+            expect(r.requests).toEqual(r.limits);
+            expect(r.limits.cpu).toMatch(/^\d+m$/);
+            expect(r.limits.memory).toMatch(/^\d+Mi$/);
+        }
+    });
+
+    it("keeps the whole stack, per-node agents times the node count, within 60% of the tier", () => {
+        for (const tier of ["dev", "prod"] as const) {
+            const sizing = sizeTier(tier);
+            const replicas = tier === "prod" ? 3 : 1;
+            for (const nodes of [1, 3, 5]) {
+                const totals = budgetTotals(kubernetesBudget(sizing, nodes, replicas), replicas, nodes);
+                expect(totals.memoryMb).toBeLessThanOrEqual(sizing.hardware.memoryMb * 0.6);
+                expect(totals.cpus).toBeLessThanOrEqual(sizing.hardware.cpus * 0.6);
+            }
+        }
+    });
+});
+
+describe("secrets and ordering", () => {
+    it("never puts a generated password or the receiver URL in any values or non-secret input", async () => {
+        const { stack } = await build({ alertReceiverKind: "slack" }, { alertReceiverUrl: RECEIVER_URL });
+        const needles = [...generatedPasswords, RECEIVER_URL];
+        for (const r of registered) {
+            expect({ resource: `${r.type}::${r.name}`, leaks: plaintextOccurrences(r.inputs, needles) }).toEqual({
+                resource: `${r.type}::${r.name}`,
+                leaks: [],
+            });
+        }
+        for (const r of allOf(RELEASE)) {
+            const text = JSON.stringify(unwrapSecret(r.inputs.values));
+            for (const n of needles) expect(text.includes(n)).toBe(false);
+        }
+        for (const s of allOf("kubernetes:core/v1:Secret").filter((s) => s.inputs.metadata.name !== K8S_NAMES.lokiConfigSecret)) {
+            expect(isSecretInput(s.inputs.stringData)).toBe(true);
+        }
+        expect(await pulumi.isSecret(stack.grafanaAdmin)).toBe(true);
+        expect(await pulumi.isSecret(stack.natsCredentials)).toBe(true);
+    });
+
+    it("creates the namespace and Secrets before the releases, and the CRDs before everything that needs them", async () => {
+        const { children } = await build({ alertReceiverKind: "webhook" }, { alertReceiverUrl: RECEIVER_URL });
+        const deps = (name: string) =>
+            ((children.find((c) => c.name === name)?.opts.dependsOn ?? []) as pulumi.Resource[]).map(
+                (r) => (r as unknown as { __name: string }).__name,
+            );
+        expect(deps("prod-crds")).toEqual(["prod-namespace"]);
+        expect(deps("prod-kube-prometheus-stack")).toEqual(
+            expect.arrayContaining(["prod-namespace", "prod-crds", "prod-grafana-admin", "prod-alertmanager-receiver"]),
+        );
+        expect(deps("prod-loki-stack")).toEqual(expect.arrayContaining(["prod-namespace", "prod-crds", "prod-loki-config"]));
+        expect(deps("prod-nats")).toEqual(expect.arrayContaining(["prod-namespace", "prod-crds"]));
+        expect(deps("prod-rules")).toEqual(expect.arrayContaining(["prod-crds", "prod-kube-prometheus-stack"]));
+        expect(deps("prod-services-monitor")).toEqual(expect.arrayContaining(["prod-crds"]));
+    });
+
+    it("parents every child to the component and keeps data (namespace) unless the user opts out", async () => {
+        const { children } = await build();
+        const own = children.filter((c) => c.type !== "a4co:observability:KubernetesStack");
+        const created = registered
+            .filter((r) => r.type !== "a4co:observability:KubernetesStack")
+            .map((r) => `${r.type}::${r.name}`)
+            .sort();
+        expect(own.map((c) => `${c.type}::${c.name}`).sort()).toEqual(created);
+        for (const c of own) expect(c.name).toMatch(/^prod-/);
+        expect(children.find((c) => c.name === "prod-namespace")?.opts.retainOnDelete).toBe(true);
+    });
+});
+
+describe("monitoring content on Kubernetes", () => {
+    it("ships the same dashboards as ConfigMaps and the same rules as a PrometheusRule", async () => {
+        const { config } = await build();
+        const content = buildMonitoringContent(config);
+        const maps = allOf("kubernetes:core/v1:ConfigMap");
+        expect(maps).toHaveLength(content.dashboards.length);
+        for (const d of content.dashboards) {
+            const cm = maps.find((m) => m.inputs.metadata.name === `dashboard-${d.uid}`);
+            expect(cm?.inputs.metadata.labels).toEqual({ grafana_dashboard: "1" });
+            expect(cm?.inputs.metadata.annotations).toEqual({ [FOLDER_ANNOTATION]: "A4CO Microservices" });
+            expect(cm?.inputs.data[d.fileName]).toBe(d.json);
+        }
+        const rule = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0];
+        const devGroups = content.ruleFiles.flatMap((f) => parse(f.content).groups);
+        expect(rule.inputs.spec.groups).toEqual(devGroups);
+    });
+
+    it("relabels every monitor to the dev job-label contract and scrapes services by a documented label", async () => {
+        await build();
+        const kps = values(RELEASES.kubePrometheusStack);
+        expect(kps.prometheus.serviceMonitor.relabelings[0].replacement).toBe(JOBS.prometheus);
+        expect(kps.alertmanager.serviceMonitor.relabelings[0].replacement).toBe(JOBS.alertmanager);
+        expect(kps.grafana.serviceMonitor.relabelings[0].replacement).toBe(JOBS.grafana);
+        const sm = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find(
+            (m) => m.inputs.metadata.name === K8S_NAMES.servicesMonitor,
+        )!.inputs;
+        expect(sm.spec.selector).toEqual({ matchLabels: { "a4co.io/scrape": "true" } });
+        expect(sm.spec.endpoints[0].relabelings[0]).toEqual({ action: "replace", targetLabel: "job", replacement: JOBS.services });
+        // Every scraped service carries a `service` label: its app.kubernetes.io/name, else the Service's name.
+        const target = (appName: string) =>
+            applyRelabelings(
+                { job: "orders-svc", service: "orders-svc", __meta_kubernetes_service_label_app_kubernetes_io_name: appName },
+                sm.spec.endpoints[0].relabelings,
+            );
+        expect(target("orders")).toMatchObject({ job: JOBS.services, service: "orders" });
+        expect(target("")).toMatchObject({ job: JOBS.services, service: "orders-svc" });
+    });
+});
+
+describe("outputs", () => {
+    it("returns the same contract as the Docker stack, with in-cluster URLs and a port-forward hint", async () => {
+        const { stack } = await build();
+        expect(await promiseOf(stack.grafanaUrl)).toBe("http://kube-prometheus-stack-grafana.observability.svc.cluster.local:80");
+        expect(await promiseOf(stack.natsUrl)).toBe("nats://nats.observability.svc.cluster.local:4222");
+        expect(await promiseOf(stack.nextSteps)).toContain("kubectl -n observability port-forward svc/kube-prometheus-stack-grafana 3000:80");
+        const logins = await promiseOf(stack.natsCredentials);
+        expect(Object.keys(logins).sort()).toEqual(["admin", "metrics", "microservice"]);
+    });
+});
+
+describe("bad prod configuration", () => {
+    const base = (): { config: StackConfig; sizing: TierSizing } => {
+        setStackConfig("prod");
+        const config = loadStackConfig();
+        return { config, sizing: sizeTier(config.tier) };
+    };
+
+    it("rejects fewer than 3 nodes for the clustered NATS of the prod tier", () => {
+        const { config, sizing } = base();
+        expect(natsReplicas(config)).toBe(3);
+        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 2 } }, sizing)).toThrow(
+            "'kubernetes.nodeCount' is 2: the prod tier runs a 3-node NATS cluster spread one per node, so use at least 3 nodes",
+        );
+    });
+
+    it("rejects PVCs over the tier's disk budget", () => {
+        const { config, sizing } = base();
+        const tiny = { ...sizing, hardware: { ...sizing.hardware, diskGb: 10 } };
+        expect(() => validateKubernetesConfig(config, tiny)).toThrow(/PVCs need \d+ MiB but tier 'prod' has 10 GiB of disk: choose a larger tier/);
+    });
+
+    it("rejects a namespace that is not an RFC 1123 label", () => {
+        const { config, sizing } = base();
+        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, namespace: "Obs_Prod" } }, sizing)).toThrow(
+            "'kubernetes.namespace' is 'Obs_Prod': use an RFC 1123 label",
+        );
+    });
+
+    it("rejects a node count whose per-node agents overflow the tier's memory", () => {
+        const { config, sizing } = base();
+        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 60 } }, sizing)).toThrow(
+            /'kubernetes.nodeCount' is 60: per-node agents push the stack/,
+        );
+    });
+
+    it("fails before any resource is registered", () => {
+        setStackConfig("prod", { kubernetes: { namespace: "observability", nodeCount: 2 } });
+        const config = loadStackConfig();
+        expect(() => new KubernetesStack("bad", { config, sizing: sizeTier("prod"), content: buildMonitoringContent(config) })).toThrow(/nodeCount/);
+        expect(registered.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+    });
+});
