@@ -9,7 +9,11 @@ export const NATS_DASHBOARD_UID = "a4co-nats";
  * varz series carry only `server_id`, which changes on every restart under `-use_internal_server_id`; the
  * `nats_server:info` recording rule maps it to the stable `server_name`, and every varz query joins on it.
  */
-const byName = (metric: string) => `${metric}{${SEL.nats}} * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"}`;
+const withServerName = (expr: string) => `${expr} * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"}`;
+/** A varz gauge, joined to its server's name. */
+const byName = (metric: string) => withServerName(`${metric}{${SEL.nats}}`);
+/** The per-second rate of a varz counter, joined to its server's name. */
+const rateByName = (metric: string) => withServerName(`rate(${metric}{${SEL.nats}}[$__rate_interval])`);
 const JS = `${SEL.nats}, server_name=~"$server"`;
 
 /** The design's NATS dashboard, on the names prometheus-nats-exporter really emits with `-prefix=nats`. */
@@ -39,30 +43,14 @@ export function natsDashboard(): dashboard.Dashboard {
         )
         .withPanel(
             timeSeries("Messages in / out", "ops", [
-                promQuery(
-                    `sum by (server_name) (rate(nats_varz_in_msgs{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
-                    "{{server_name}} in",
-                    "A",
-                ),
-                promQuery(
-                    `sum by (server_name) (rate(nats_varz_out_msgs{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
-                    "{{server_name}} out",
-                    "B",
-                ),
+                promQuery(`sum by (server_name) (${rateByName("nats_varz_in_msgs")})`, "{{server_name}} in", "A"),
+                promQuery(`sum by (server_name) (${rateByName("nats_varz_out_msgs")})`, "{{server_name}} out", "B"),
             ]),
         )
         .withPanel(
             timeSeries("Bytes in / out", "Bps", [
-                promQuery(
-                    `sum by (server_name) (rate(nats_varz_in_bytes{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
-                    "{{server_name}} in",
-                    "A",
-                ),
-                promQuery(
-                    `sum by (server_name) (rate(nats_varz_out_bytes{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
-                    "{{server_name}} out",
-                    "B",
-                ),
+                promQuery(`sum by (server_name) (${rateByName("nats_varz_in_bytes")})`, "{{server_name}} in", "A"),
+                promQuery(`sum by (server_name) (${rateByName("nats_varz_out_bytes")})`, "{{server_name}} out", "B"),
             ]),
         )
         .withPanel(timeSeries("Memory", "bytes", [promQuery(`sum by (server_name) (${byName("nats_varz_mem")})`, "{{server_name}}")]))
@@ -94,10 +82,7 @@ export function natsDashboard(): dashboard.Dashboard {
         )
         .withPanel(
             timeSeries("JetStream API errors", "ops", [
-                promQuery(
-                    `sum by (server_name) (rate(nats_varz_jetstream_stats_api_errors{${SEL.nats}}[$__rate_interval]) * on (server_id) group_left (server_name) nats_server:info{server_name=~"$server"})`,
-                    "{{server_name}}",
-                ),
+                promQuery(`sum by (server_name) (${rateByName("nats_varz_jetstream_stats_api_errors")})`, "{{server_name}}"),
             ]),
         )
         .build();
