@@ -2,7 +2,8 @@ import { NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 
 import { createInstrumentation, DeliveryReport, ensureEventStream, EventEnvelope, Instrumentation, INVALID_EVENT_TYPE } from "../../instrumentation";
-import { eventually, useLiveNats } from "./liveNats";
+import { eventually } from "../support/live";
+import { useLiveNats } from "./liveNats";
 import { captureLogs, parseExposition, seriesValue, sumSamples } from "./support";
 
 jest.setTimeout(60_000);

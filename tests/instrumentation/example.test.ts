@@ -4,8 +4,8 @@ import * as path from "path";
 import { SERVICE_METRICS, seriesNames } from "../../monitoring/instrumentation";
 import { createInstrumentation } from "../../instrumentation";
 import { startOrdersService } from "../../instrumentation/example/ordersService";
-import { freePort } from "../support/live";
-import { eventually, useLiveNats, TEST_PASSWORDS } from "./liveNats";
+import { eventually, freePort } from "../support/live";
+import { useLiveNats, TEST_PASSWORDS } from "./liveNats";
 import { captureLogs, parseExposition, sumSamples } from "./support";
 
 jest.setTimeout(60_000);

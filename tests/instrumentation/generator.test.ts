@@ -6,8 +6,8 @@ import { JSON_LOG_FIELDS } from "../../monitoring/logLabels";
 import { consumersPerType, DOMAIN_CONSUMERS, EVENT_TYPES, FlowScheduler, orderFlow, seededRandom } from "../../instrumentation/generator/domain";
 import { parseDuration, parseGeneratorFlags } from "../../instrumentation/generator/flags";
 import { GeneratorSummary, percentile } from "../../instrumentation/generator/summary";
-import { freePort } from "../support/live";
-import { eventually, LiveNats, startLiveNats, TEST_PASSWORDS } from "./liveNats";
+import { eventually, freePort } from "../support/live";
+import { LiveNats, startLiveNats, TEST_PASSWORDS } from "./liveNats";
 import { parseExposition, sumSamples } from "./support";
 
 jest.setTimeout(90_000);

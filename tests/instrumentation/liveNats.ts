@@ -83,12 +83,3 @@ export function useLiveNats(): () => LiveNats {
         return nats;
     };
 }
-
-/** Polls `check` until it returns true or fails after `timeoutMs` with `what`. */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}

@@ -4,7 +4,8 @@ import * as path from "path";
 import { jetstreamManager } from "@nats-io/jetstream";
 
 import { createInstrumentation } from "../../instrumentation";
-import { eventually, useLiveNats, TEST_PASSWORDS } from "./liveNats";
+import { eventually } from "../support/live";
+import { useLiveNats, TEST_PASSWORDS } from "./liveNats";
 import { captureLogs } from "./support";
 
 jest.setTimeout(60_000);

@@ -5,15 +5,26 @@ import { toolPath, ToolName, ToolSpec } from "./tools";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` until it returns a value that is not undefined, or the deadline passes (then returns undefined). */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 2000): Promise<T | undefined> {
+/** The one polling loop: `probe` until it returns a value other than undefined, or undefined once `timeoutMs` passed. */
+async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs: number): Promise<T | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const v = await probe().catch(() => undefined);
+        const v = await probe();
         if (v !== undefined) return v;
         if (Date.now() > deadline) return undefined;
         await sleep(everyMs);
     }
+}
+
+/** Polls `probe` (a failed probe counts as not yet) until it returns a value; undefined once the deadline passed. */
+export function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 2000): Promise<T | undefined> {
+    return poll(() => probe().catch(() => undefined), timeoutMs, everyMs);
+}
+
+/** Polls `check` until it holds, or fails after `timeoutMs` naming `what`; an error thrown by `check` fails at once. */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+    const held = await poll(async () => ((await check()) ? true : undefined), timeoutMs, 50);
+    if (held === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
 }
 
 /** A free TCP port on loopback. */
@@ -28,19 +39,10 @@ export function freePort(): Promise<number> {
     });
 }
 
-/** Polls `url` until it answers 2xx, or fails after `timeoutMs`. */
+/** Polls `url` until it answers 2xx (not listening yet counts as not yet), or fails after `timeoutMs`. */
 export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        try {
-            const res = await fetch(url);
-            if (res.ok) return;
-        } catch {
-            // not listening yet
-        }
-        if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-    }
+    const answered = await waitFor(async () => ((await fetch(url)).ok ? true : undefined), timeoutMs, 100);
+    if (answered === undefined) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 export interface RunningTool {
