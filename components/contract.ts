@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** A NATS login as handed to users: plaintext only inside a Pulumi secret output. */
 export interface NatsLogin {
@@ -8,10 +8,11 @@ export interface NatsLogin {
 }
 
 /**
- * What both platform stacks return. The Docker stack and the Kubernetes stack produce the same keys, each derived from
- * the resources it describes, so `index.ts` exports them without knowing the platform.
+ * The outputs contract: what both platform stacks return and `index.ts` exports, each derived from the resources the
+ * stack describes. This is the one place the keys are written; the platforms are held to it by the type checker, and
+ * `tests/program.test.ts` holds the program to it.
  */
-export interface StackEndpoints {
+export interface StackOutputs {
     readonly grafanaUrl: pulumi.Output<string>;
     readonly prometheusUrl: pulumi.Output<string>;
     readonly alertmanagerUrl: pulumi.Output<string>;
@@ -27,18 +28,21 @@ export interface StackEndpoints {
     readonly nextSteps: pulumi.Output<string>;
 }
 
-/** The outputs map a stack component registers: exactly the contract's keys. */
-export function endpointOutputs(e: StackEndpoints): Record<keyof StackEndpoints, pulumi.Output<unknown>> {
-    return {
-        grafanaUrl: e.grafanaUrl,
-        prometheusUrl: e.prometheusUrl,
-        alertmanagerUrl: e.alertmanagerUrl,
-        lokiUrl: e.lokiUrl,
-        natsUrl: e.natsUrl,
-        natsMonitoringUrl: e.natsMonitoringUrl,
-        natsExporterUrl: e.natsExporterUrl,
-        grafanaAdmin: e.grafanaAdmin,
-        natsCredentials: e.natsCredentials,
-        nextSteps: e.nextSteps,
-    };
+/**
+ * A platform's stack component. The subclass creates its resources, then hands its outputs to {@link publish}
+ * once: they become the component's registered outputs and {@link outputs}, which `index.ts` exports as they are.
+ */
+export abstract class PlatformStack extends pulumi.ComponentResource {
+    #outputs: StackOutputs | undefined;
+
+    /** The stack's outputs; set by the subclass's constructor. */
+    get outputs(): StackOutputs {
+        if (this.#outputs === undefined) throw new pulumi.ResourceError("the stack read its outputs before publishing them", this);
+        return this.#outputs;
+    }
+
+    protected publish(outputs: StackOutputs): void {
+        this.#outputs = outputs;
+        this.registerOutputs({ ...outputs });
+    }
 }

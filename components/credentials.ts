@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-import { natsAccountFor } from "../render/nats";
+import { natsAccountFor, NatsRenderedUser } from "../render/nats";
 import type { NatsUserSpec } from "../config/types";
 import type { NatsLogin } from "./contract";
 
@@ -27,6 +27,8 @@ export class StackCredentials extends pulumi.ComponentResource {
     /** Secret. */
     public readonly grafanaAdminPassword: pulumi.Output<string>;
     public readonly natsUsers: readonly GeneratedNatsUser[];
+    /** The NATS users as the NATS config renders them: each spec with its bcrypt hash (no plaintext). */
+    public readonly hashedNatsUsers: pulumi.Output<NatsRenderedUser[]>;
     /** Secret map of NATS logins, as exported by the stacks. */
     public readonly natsLogins: pulumi.Output<Record<string, NatsLogin>>;
 
@@ -40,6 +42,10 @@ export class StackCredentials extends pulumi.ComponentResource {
             const pw = new random.RandomPassword(`${name}-nats-${spec.name}`, PASSWORD_ARGS, { parent: this });
             return { spec, password: pulumi.secret(pw.result), bcryptHash: pw.bcryptHash };
         });
+
+        this.hashedNatsUsers = pulumi
+            .all(this.natsUsers.map((u) => u.bcryptHash))
+            .apply((hashes) => this.natsUsers.map((u, i) => ({ ...u.spec, bcryptHash: hashes[i] })));
 
         this.natsLogins = pulumi.secret(
             pulumi

@@ -10,8 +10,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 
-import { DOCKER_SERVICES, NATS_MONITORING_PORT, renderDockerConfigFiles, renderDockerNatsConfig } from "../platforms/docker/stack";
-import { K8S_NAMES, kubePrometheusStackValues, lokiStackValues, natsValues } from "../platforms/kubernetes/stack";
+import { DOCKER_SERVICES, renderDockerConfigFiles, renderDockerNatsConfig } from "../platforms/docker/services";
+import { kubernetesSizing } from "../platforms/kubernetes/budget";
+import { K8S_NAMES } from "../platforms/kubernetes/names";
+import { kubePrometheusStackValues } from "../platforms/kubernetes/values/kubePrometheusStack";
+import { lokiStackValues } from "../platforms/kubernetes/values/lokiStack";
+import { natsValues } from "../platforms/kubernetes/values/nats";
+import { SERVICE_PORTS } from "../platforms/ports";
 import { buildMonitoringContent } from "../monitoring/content";
 import { renderLokiStackConfig } from "../render/lokiStack";
 import { natsExporterArgs } from "../render/exporter";
@@ -68,7 +73,7 @@ function main(stack: string | undefined): void {
         );
         write(
             "nats-exporter/args.txt",
-            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
+            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
         );
     }
     if (config.platform === "kubernetes") {
@@ -77,9 +82,10 @@ function main(stack: string | undefined): void {
             bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>`,
         }));
         const receiverSecretName = config.alertReceiver ? K8S_NAMES.receiverSecret : undefined;
-        write("helm/kube-prometheus-stack.values.yaml", stringify(kubePrometheusStackValues({ config, sizing, content, receiverSecretName })));
-        write("helm/loki-stack.values.yaml", stringify(lokiStackValues(config, sizing)));
-        write("helm/nats.values.yaml", stringify(natsValues(config, sizing, placeholderUsers)));
+        const k8s = kubernetesSizing(config, sizing);
+        write("helm/kube-prometheus-stack.values.yaml", stringify(kubePrometheusStackValues({ config, sizing, k8s, content, receiverSecretName })));
+        write("helm/loki-stack.values.yaml", stringify(lokiStackValues(config, k8s)));
+        write("helm/nats.values.yaml", stringify(natsValues(config, sizing, k8s, placeholderUsers)));
         write("loki/loki-2.9.yaml", renderLokiStackConfig({ retentionPeriod: config.lokiRetention, logLevel: config.logLevel, limits: sizing.loki }));
     }
     process.stdout.write(`wrote ${path.relative(root, out)}/\n`);

@@ -13,16 +13,8 @@ import { prometheusArgs } from "../../render/prometheus";
 import type { SizedService, StoredService, TierSizing } from "../../config/tiers";
 import type { StackConfig } from "../../config/types";
 import { GRAFANA_ADMIN_USER } from "../../components/credentials";
-import {
-    CONTAINER_PATHS,
-    containerName,
-    DOCKER_SERVICES,
-    DockerConfigFiles,
-    DockerService,
-    NATS_MONITORING_PORT,
-    PROMTAIL_HEALTHCHECK,
-    SERVICE_LABEL,
-} from "./services";
+import { CONTAINER_PATHS, containerName, DOCKER_SERVICES, DockerConfigFiles, DockerService, PROMTAIL_HEALTHCHECK, SERVICE_LABEL } from "./services";
+import { SERVICE_PORTS } from "../ports";
 
 /** Every container argument the plan decides; the component adds the image and the network. */
 export type PlannedContainerArgs = Omit<docker.ContainerArgs, "image" | "networksAdvanced">;
@@ -144,15 +136,15 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
         command: ["nats-server", "--config", CONTAINER_PATHS.natsConfig],
         uploads: [{ file: CONTAINER_PATHS.natsConfig, content: inputs.natsConfig }],
         volumes: [{ volumeName: volumes.nats, containerPath: CONTAINER_PATHS.natsData }],
-        ports: [port(DOCKER_SERVICES.nats.port, config.ports.natsClient), port(NATS_MONITORING_PORT, config.ports.natsMonitoring)],
-        healthcheck: wgetCheck(`http://127.0.0.1:${NATS_MONITORING_PORT}/healthz`),
+        ports: [port(DOCKER_SERVICES.nats.port, config.ports.natsClient), port(SERVICE_PORTS.natsMonitoring, config.ports.natsMonitoring)],
+        healthcheck: wgetCheck(`http://127.0.0.1:${SERVICE_PORTS.natsMonitoring}/healthz`),
     });
 
     const exporter = plan(
         "natsExporter",
         "natsExporter",
         {
-            command: natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port),
+            command: natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port),
             ports: [port(DOCKER_SERVICES.natsExporter.port, config.ports.natsExporter)],
             healthcheck: wgetCheck(`http://127.0.0.1:${DOCKER_SERVICES.natsExporter.port}/metrics`),
         },

@@ -16,23 +16,21 @@ import type { StoredService, TierSizing } from "../../config/tiers";
 import type { StackConfig } from "../../config/types";
 import type { VersionedService } from "../../config/versions";
 import type { MonitoringContent } from "../../monitoring/content";
+import { SERVICE_PORTS } from "../ports";
 
 /** The containers of the dev stack: network alias (also the DNS name inside the network) and listening port. */
 export const DOCKER_SERVICES = {
-    prometheus: { alias: "prometheus", port: 9090, image: "prometheus" },
-    alertmanager: { alias: "alertmanager", port: 9093, image: "alertmanager" },
-    loki: { alias: "loki", port: 3100, image: "loki" },
+    prometheus: { alias: "prometheus", port: SERVICE_PORTS.prometheus, image: "prometheus" },
+    alertmanager: { alias: "alertmanager", port: SERVICE_PORTS.alertmanager, image: "alertmanager" },
+    loki: { alias: "loki", port: SERVICE_PORTS.loki, image: "loki" },
     promtail: { alias: "promtail", port: 9080, image: "promtail" },
     alloy: { alias: "alloy", port: 12345, image: "alloy" },
-    grafana: { alias: "grafana", port: 3000, image: "grafana" },
-    nats: { alias: "nats", port: 4222, image: "nats" },
-    natsExporter: { alias: "nats-exporter", port: 7777, image: "natsExporter" },
+    grafana: { alias: "grafana", port: SERVICE_PORTS.grafana, image: "grafana" },
+    nats: { alias: "nats", port: SERVICE_PORTS.nats, image: "nats" },
+    natsExporter: { alias: "nats-exporter", port: SERVICE_PORTS.natsExporter, image: "natsExporter" },
 } as const satisfies Record<string, { alias: string; port: number; image: VersionedService }>;
 
 export type DockerService = keyof typeof DOCKER_SERVICES;
-
-/** NATS monitoring port inside the network (the exporter polls it). */
-export const NATS_MONITORING_PORT = 8222;
 
 /** Prefix of every Docker object the stack creates, so `docker ps` shows what belongs to it. */
 export const DOCKER_PREFIX = "a4co";
@@ -145,7 +143,7 @@ export function renderDockerNatsConfig(config: StackConfig, sizing: TierSizing, 
     return renderNatsConfig({
         serverName: `${DOCKER_PREFIX}-nats`,
         clientPort: DOCKER_SERVICES.nats.port,
-        monitoringPort: NATS_MONITORING_PORT,
+        monitoringPort: SERVICE_PORTS.natsMonitoring,
         jetstream: {
             storeDir: `${CONTAINER_PATHS.natsData}/jetstream`,
             maxMemoryStoreMb: sizing.jetstream.maxMemoryStoreMb,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StoredService, TierSizing } from "../../config/tiers";
 import type { StackConfig } from "../../config/types";
 import { imageRef } from "../../config/versions";
-import { endpointOutputs, NatsLogin, StackEndpoints } from "../../components/contract";
+import { PlatformStack } from "../../components/contract";
 import { GRAFANA_ADMIN_USER, StackCredentials } from "../../components/credentials";
 import { dockerContainerPlan, publishedHost } from "./containers";
 import {
@@ -12,29 +12,13 @@ import {
     DOCKER_PREFIX,
     DOCKER_SERVICES,
     DockerService,
-    NATS_MONITORING_PORT,
     renderDockerConfigFiles,
     renderDockerNatsConfig,
     SERVICE_LABEL,
     volumeName,
 } from "./services";
 import type { MonitoringContent } from "../../monitoring/content";
-
-// Re-exported for callers that know the dev stack by its component.
-export {
-    CONTAINER_PATHS,
-    containerName,
-    DATA_VOLUMES,
-    DOCKER_PREFIX,
-    DOCKER_SERVICES,
-    NATS_MONITORING_PORT,
-    PROMTAIL_HEALTHCHECK,
-    renderDockerConfigFiles,
-    renderDockerNatsConfig,
-    SERVICE_LABEL,
-    volumeName,
-} from "./services";
-export type { DockerService } from "./services";
+import { SERVICE_PORTS } from "../ports";
 
 /** Inputs to {@link DockerStack}. */
 export interface DockerStackArgs {
@@ -48,18 +32,7 @@ export interface DockerStackArgs {
  * Config files are delivered with `uploads` (no host bind mounts), data lives on named volumes, ports are published
  * on the configured bind address only.
  */
-export class DockerStack extends pulumi.ComponentResource implements StackEndpoints {
-    public readonly grafanaUrl: pulumi.Output<string>;
-    public readonly prometheusUrl: pulumi.Output<string>;
-    public readonly alertmanagerUrl: pulumi.Output<string>;
-    public readonly lokiUrl: pulumi.Output<string>;
-    public readonly natsUrl: pulumi.Output<string>;
-    public readonly natsMonitoringUrl: pulumi.Output<string>;
-    public readonly natsExporterUrl: pulumi.Output<string>;
-    public readonly grafanaAdmin: pulumi.Output<{ user: string; password: string }>;
-    public readonly natsCredentials: pulumi.Output<Record<string, NatsLogin>>;
-    public readonly nextSteps: pulumi.Output<string>;
-
+export class DockerStack extends PlatformStack {
     constructor(name: string, args: DockerStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("a4co:observability:DockerStack", name, {}, opts);
         const { config, sizing, content } = args;
@@ -107,13 +80,7 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
             throw new pulumi.ResourceError(`home dashboard ${content.homeDashboardFileName} is not among the dashboards`, this);
         }
         // NATS: config with bcrypt hashes only.
-        const natsConfig = pulumi.all(credentials.natsUsers.map((u) => u.bcryptHash)).apply((hashes) =>
-            renderDockerNatsConfig(
-                config,
-                sizing,
-                credentials.natsUsers.map((u, i) => ({ ...u.spec, bcryptHash: hashes[i] })),
-            ),
-        );
+        const natsConfig = credentials.hashedNatsUsers.apply((users) => renderDockerNatsConfig(config, sizing, users));
         const plan = dockerContainerPlan({
             config,
             sizing,
@@ -151,20 +118,23 @@ export class DockerStack extends pulumi.ComponentResource implements StackEndpoi
                 if (port?.external === undefined) throw new Error(`port ${internal} is not published`);
                 return `${scheme}://${publishedHost({ bindAddress: port.ip ?? bind, externalHost: config.externalHost })}:${port.external}`;
             });
-        this.grafanaUrl = published(grafana, DOCKER_SERVICES.grafana.port, "http");
-        this.prometheusUrl = published(prometheus, DOCKER_SERVICES.prometheus.port, "http");
-        this.alertmanagerUrl = published(alertmanager, DOCKER_SERVICES.alertmanager.port, "http");
-        this.lokiUrl = published(loki, DOCKER_SERVICES.loki.port, "http");
-        this.natsUrl = published(nats, DOCKER_SERVICES.nats.port, "nats");
-        this.natsMonitoringUrl = published(nats, NATS_MONITORING_PORT, "http");
-        this.natsExporterUrl = published(exporter, DOCKER_SERVICES.natsExporter.port, "http");
-        this.grafanaAdmin = pulumi.secret(
-            pulumi.all([grafana.id, credentials.grafanaAdminPassword]).apply(([, password]) => ({ user: GRAFANA_ADMIN_USER, password })),
-        );
-        this.natsCredentials = pulumi.secret(pulumi.all([nats.id, credentials.natsLogins]).apply(([, logins]) => logins));
-        this.nextSteps = pulumi.interpolate`Grafana: ${this.grafanaUrl} (user ${GRAFANA_ADMIN_USER}; password: pulumi stack output grafanaAdmin --show-secrets). Prometheus: ${this.prometheusUrl}. NATS: ${this.natsUrl} (logins: pulumi stack output natsCredentials --show-secrets). Dashboards are in the "${content.folder}" folder.`;
-
-        this.registerOutputs(endpointOutputs(this));
+        const grafanaUrl = published(grafana, DOCKER_SERVICES.grafana.port, "http");
+        const prometheusUrl = published(prometheus, DOCKER_SERVICES.prometheus.port, "http");
+        const natsUrl = published(nats, DOCKER_SERVICES.nats.port, "nats");
+        this.publish({
+            grafanaUrl,
+            prometheusUrl,
+            alertmanagerUrl: published(alertmanager, DOCKER_SERVICES.alertmanager.port, "http"),
+            lokiUrl: published(loki, DOCKER_SERVICES.loki.port, "http"),
+            natsUrl,
+            natsMonitoringUrl: published(nats, SERVICE_PORTS.natsMonitoring, "http"),
+            natsExporterUrl: published(exporter, DOCKER_SERVICES.natsExporter.port, "http"),
+            grafanaAdmin: pulumi.secret(
+                pulumi.all([grafana.id, credentials.grafanaAdminPassword]).apply(([, password]) => ({ user: GRAFANA_ADMIN_USER, password })),
+            ),
+            natsCredentials: pulumi.secret(pulumi.all([nats.id, credentials.natsLogins]).apply(([, logins]) => logins)),
+            nextSteps: pulumi.interpolate`Grafana: ${grafanaUrl} (user ${GRAFANA_ADMIN_USER}; password: pulumi stack output grafanaAdmin --show-secrets). Prometheus: ${prometheusUrl}. NATS: ${natsUrl} (logins: pulumi stack output natsCredentials --show-secrets). Dashboards are in the "${content.folder}" folder.`,
+        });
     }
 }
 

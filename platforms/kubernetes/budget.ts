@@ -134,7 +134,20 @@ export function pvcSizes(sizing: TierSizing, replicas: number) {
     };
 }
 
-/** The budget of a stack config: the node count and NATS replicas it implies. */
-export function budgetFor(config: StackConfig, sizing: TierSizing): KubernetesBudget {
-    return kubernetesBudget(sizing, config.kubernetes.nodeCount, natsReplicas(config));
+export type PvcSizes = ReturnType<typeof pvcSizes>;
+
+/** Everything the budget decides for one stack config; computed once per plan and handed to every values builder. */
+export interface KubernetesSizing {
+    readonly nodeCount: number;
+    readonly natsReplicas: number;
+    /** Per-container CPU and memory. */
+    readonly budget: KubernetesBudget;
+    /** PVC sizes, MiB. */
+    readonly pvc: PvcSizes;
+}
+
+export function kubernetesSizing(config: StackConfig, sizing: TierSizing): KubernetesSizing {
+    const replicas = natsReplicas(config);
+    const nodeCount = config.kubernetes.nodeCount;
+    return { nodeCount, natsReplicas: replicas, budget: kubernetesBudget(sizing, nodeCount, replicas), pvc: pvcSizes(sizing, replicas) };
 }

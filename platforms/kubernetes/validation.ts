@@ -1,18 +1,19 @@
 /** Prod-only checks of the stack config, before any resource: each names the key, the value and the fix. */
 import type { TierSizing } from "../../config/tiers";
 import type { StackConfig } from "../../config/types";
-import { budgetTotals, kubernetesBudget, natsReplicas, pvcSizes } from "./budget";
+import { budgetTotals, KubernetesSizing, kubernetesSizing } from "./budget";
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-export function validateKubernetesConfig(config: StackConfig, sizing: TierSizing): void {
+/** `k8s` is the plan's budget when the component calls it, so the budget is computed once. */
+export function validateKubernetesConfig(config: StackConfig, sizing: TierSizing, k8s: KubernetesSizing = kubernetesSizing(config, sizing)): void {
     const problems: string[] = [];
     const k = config.kubernetes;
     if (!RFC1123_LABEL.test(k.namespace)) {
         problems.push(`'kubernetes.namespace' is '${k.namespace}': use an RFC 1123 label (lowercase letters, digits, dashes).`);
     }
-    const replicas = natsReplicas(config);
+    const { natsReplicas: replicas, budget, pvc: sizes } = k8s;
     if (replicas > 1 && k.nodeCount < replicas) {
         problems.push(
             `'kubernetes.nodeCount' is ${k.nodeCount}: the ${config.tier} tier runs a ${replicas}-node NATS cluster spread one per node, so use at least ${replicas} nodes (or tier dev for a single NATS server).`,
@@ -21,12 +22,10 @@ export function validateKubernetesConfig(config: StackConfig, sizing: TierSizing
     if (k.storageClass !== undefined && !RFC1123_LABEL.test(k.storageClass) && !RFC1123_SUBDOMAIN.test(k.storageClass)) {
         problems.push(`'kubernetes.storageClass' is '${k.storageClass}': use the name of a StorageClass in the cluster.`);
     }
-    const sizes = pvcSizes(sizing, replicas);
     const total = sizes.prometheus + sizes.alertmanager + sizes.grafana + sizes.loki + sizes.natsPerReplica * replicas;
     if (total > sizing.hardware.diskGb * 1024) {
         problems.push(`PVCs need ${total} MiB but tier '${config.tier}' has ${sizing.hardware.diskGb} GiB of disk: choose a larger tier.`);
     }
-    const budget = kubernetesBudget(sizing, k.nodeCount, replicas);
     const totals = budgetTotals(budget, replicas, k.nodeCount);
     if (totals.memoryMb > sizing.hardware.memoryMb * 0.6 || budget.prometheus.memoryMb < 512) {
         problems.push(

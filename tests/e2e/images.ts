@@ -21,7 +21,7 @@
 import { createHash } from "crypto";
 
 import { imageRef, VERSIONS } from "../../config/versions";
-import type { DockerService } from "../../platforms/docker/stack";
+import type { DockerService } from "../../platforms/docker/services";
 import { toolSpec, ToolSpec } from "../support/tools";
 import { alertmanagerServerSpec, prometheusServerSpec } from "./programs";
 

@@ -9,10 +9,10 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 
-import { budgetFor, budgetTotals, kubernetesBudget, natsReplicas } from "../../platforms/kubernetes/budget";
+import { budgetTotals, kubernetesBudget, kubernetesSizing, natsReplicas } from "../../platforms/kubernetes/budget";
 import { KPS_WEB_PORT } from "../../platforms/kubernetes/values/kubePrometheusStack";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION, K8S_NAMES, RELEASES } from "../../platforms/kubernetes/names";
-import { NATS_MONITOR_PORT } from "../../platforms/kubernetes/values/nats";
+import { SERVICE_PORTS } from "../../platforms/ports";
 import { JOBS } from "../../monitoring/jobs";
 import { DATASOURCE_UIDS } from "../../monitoring/datasources";
 import { promtailJsonPipeline } from "../../render/promtail";
@@ -138,7 +138,7 @@ describe.each(TIERS.map((t) => [t.label]))("%s", (tier) => {
         const containers = sizedContainers(objects);
         expect(containers.length).toBeGreaterThan(10);
         expect(unequalResources(containers)).toEqual([]);
-        const budget = budgetFor(config, sizeTier(config.tier));
+        const { budget } = kubernetesSizing(config, sizeTier(config.tier));
         expect(budgetMismatches(containers, budget)).toEqual([]);
         // The config reloaders the operator injects are sized from its flags.
         const reloader = configReloaderShare(objects)!;
@@ -261,7 +261,7 @@ describe.each(TIERS.map((t) => [t.label]))("%s", (tier) => {
         expect(exporter.args[exporter.args.length - 1]).toMatch(/^http:\/\/localhost:8222\/?$/);
         // natsMonitoringUrl: the nats Service must publish the monitoring port.
         const svc = one(objs, "Service", (s) => s.metadata.name === RELEASES.nats);
-        expect(svc.spec.ports.map((p: { port: number }) => p.port)).toContain(NATS_MONITOR_PORT);
+        expect(svc.spec.ports.map((p: { port: number }) => p.port)).toContain(SERVICE_PORTS.natsMonitoring);
         passed(tier);
     });
 

@@ -22,3 +22,11 @@ export function isSecretInput(value: unknown): boolean {
 export function unwrapSecret<T = unknown>(value: unknown): T {
     return (isSecretInput(value) ? (value as { value: unknown }).value : value) as T;
 }
+
+/** `value` with every secret input inside it unwrapped, at any depth. */
+export function unwrapSecrets(value: unknown): unknown {
+    const plain = unwrapSecret(value);
+    if (Array.isArray(plain)) return plain.map(unwrapSecrets);
+    if (plain !== null && typeof plain === "object") return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, unwrapSecrets(v)]));
+    return plain;
+}

@@ -9,7 +9,7 @@ import { grafanaAdminPasswordSync } from "../../../render/grafana";
 import type { TierSizing } from "../../../config/tiers";
 import type { StackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
-import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
+import { KubernetesBudget, KubernetesSizing, mi, resources } from "../budget";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION, GRAFANA_DASHBOARDS_DIR, K8S_NAMES } from "../names";
 import { endpointJobRelabel, jobRelabel } from "../relabelings";
 
@@ -47,6 +47,8 @@ const claim = (sizeMb: number, storageClass?: string) => ({
 export interface KubePrometheusStackInputs {
     readonly config: StackConfig;
     readonly sizing: TierSizing;
+    /** The plan's budget. */
+    readonly k8s: KubernetesSizing;
     readonly content: { readonly folder: string; readonly homeDashboardFileName: string };
     /** Set when an alert receiver is configured: the Secret holding its URL. */
     readonly receiverSecretName?: string;
@@ -54,8 +56,7 @@ export interface KubePrometheusStackInputs {
 
 export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
     const { config, sizing, content } = args;
-    const b = budgetFor(config, sizing);
-    const pvc = pvcSizes(sizing, natsReplicas(config));
+    const { budget: b, pvc } = args.k8s;
     const storageClass = config.kubernetes.storageClass;
     const receiverFile = args.receiverSecretName ? receiverUrlFile(args.receiverSecretName) : undefined;
     const alertmanagerConfig = parse(
@@ -114,7 +115,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
 }
 
 /** The grafana subchart's values: our admin Secret, persistence, dashboards sidecar, the dev pin. */
-function grafanaValues(config: StackConfig, b: ReturnType<typeof budgetFor>, pvcMb: number, content: KubePrometheusStackInputs["content"]) {
+function grafanaValues(config: StackConfig, b: KubernetesBudget, pvcMb: number, content: KubePrometheusStackInputs["content"]) {
     const storageClass = config.kubernetes.storageClass;
     return {
         image: { tag: VERSIONS.grafana.tag },

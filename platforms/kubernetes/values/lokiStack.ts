@@ -4,19 +4,17 @@ import { LOG_LABELS } from "../../../monitoring/logLabels";
 import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { escapeProvisioningValue } from "../../../render/grafana";
 import { promtailJsonPipeline } from "../../../render/promtail";
-import type { TierSizing } from "../../../config/tiers";
 import type { StackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
-import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
+import { KubernetesSizing, mi, resources } from "../budget";
 import { K8S_NAMES, RELEASES } from "../names";
 import { jobRelabel } from "../relabelings";
 
 /** Where Promtail pushes: the loki subchart's Service, named after the release. */
 export const LOKI_PUSH_URL = `http://${RELEASES.lokiStack}:3100/loki/api/v1/push`;
 
-export function lokiStackValues(config: StackConfig, sizing: TierSizing) {
-    const b = budgetFor(config, sizing);
-    const pvc = pvcSizes(sizing, natsReplicas(config));
+export function lokiStackValues(config: StackConfig, k8s: KubernetesSizing) {
+    const { budget: b, pvc } = k8s;
     const storageClass = config.kubernetes.storageClass;
     const jsonData: Record<string, unknown> = { maxLines: 1000 };
     if (config.traceUrl) {

@@ -5,16 +5,11 @@ import { natsAccounts, NatsRenderedUser } from "../../../render/nats";
 import type { TierSizing } from "../../../config/tiers";
 import type { StackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
-import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
+import { KubernetesSizing, mi, resources } from "../budget";
 import { jobRelabel } from "../relabelings";
 
-/** The chart's monitoring port (`config.monitor.port`, default 8222). */
-export const NATS_MONITOR_PORT = 8222;
-
-export function natsValues(config: StackConfig, sizing: TierSizing, users: readonly NatsRenderedUser[]) {
-    const b = budgetFor(config, sizing);
-    const replicas = natsReplicas(config);
-    const pvc = pvcSizes(sizing, replicas);
+export function natsValues(config: StackConfig, sizing: TierSizing, k8s: KubernetesSizing, users: readonly NatsRenderedUser[]) {
+    const { budget: b, natsReplicas: replicas, pvc } = k8s;
     const maxFile = Math.floor(pvc.natsPerReplica * 0.9);
     const maxMemory = Math.min(sizing.jetstream.maxMemoryStoreMb, Math.floor(b.nats.memoryMb / 2));
     return {

@@ -4,13 +4,11 @@ import * as path from "path";
 
 import { parse, stringify } from "yaml";
 
-import { CONTAINER_PATHS, DockerStack } from "../../../platforms/docker/stack";
-import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
-import { sizeTier } from "../../../config/tiers";
+import { CONTAINER_PATHS } from "../../../platforms/docker/services";
+import { DockerStack } from "../../../platforms/docker/stack";
 import { unwrapSecret } from "../../support/leaks";
-import { allOf, installMocks, promiseOf } from "../../support/mocks";
-import { setStackConfig } from "../../support/stackConfig";
+import { allOf, installMocks } from "../../support/mocks";
+import { recordStack } from "../../support/recordStack";
 import { runTool } from "../../support/tools";
 
 installMocks({ stack: "dev" });
@@ -34,10 +32,12 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
     }
 
     beforeAll(async () => {
-        setStackConfig("dev", { alertReceiverKind: "slack", alertSlackChannel: "#alerts" }, { alertReceiverUrl: "https://hooks.example/x" });
-        const config = loadStackConfig();
-        const stack = new DockerStack("dev", { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) });
-        await promiseOf(stack.nextSteps);
+        await recordStack(
+            DockerStack,
+            "dev",
+            { alertReceiverKind: "slack", alertSlackChannel: "#alerts" },
+            { alertReceiverUrl: "https://hooks.example/x" },
+        );
         for (const r of allOf("docker:index/container:Container")) containers.set(r.name, r.inputs);
     });
 

@@ -6,11 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { DockerStack } from "../../../platforms/docker/stack";
-import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
-import { sizeTier } from "../../../config/tiers";
-import { allOf, installMocks, promiseOf, registered } from "../../support/mocks";
-import { setStackConfig } from "../../support/stackConfig";
+import { allOf, installMocks } from "../../support/mocks";
+import { recordStack } from "../../support/recordStack";
 
 installMocks({ stack: "dev" });
 
@@ -22,17 +19,8 @@ interface Declared {
 }
 
 async function declaredFor(overrides: Record<string, unknown>): Promise<Declared[]> {
-    registered.length = 0;
-    setStackConfig("dev", overrides);
-    const config = loadStackConfig();
-    const opts: Record<string, pulumi.CustomResourceOptions> = {};
-    const record: pulumi.ResourceTransformation = (a) => ((opts[a.name] = a.opts), undefined);
-    const stack = new DockerStack(
-        "dev",
-        { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) },
-        { transformations: [record] },
-    );
-    await promiseOf(stack.nextSteps);
+    const { children } = await recordStack(DockerStack, "dev", overrides);
+    const opts = Object.fromEntries(children.map((c) => [c.name, c.opts]));
     return ["docker:index/container:Container", "docker:index/volume:Volume"].flatMap((type) =>
         allOf(type).map((r) => ({ type, name: r.name, dockerName: r.inputs.name, opts: opts[r.name] })),
     );

@@ -1,46 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { CONTAINER_PATHS, DockerStack, PROMTAIL_HEALTHCHECK, SERVICE_LABEL } from "../../../platforms/docker/stack";
+import { CONTAINER_PATHS, PROMTAIL_HEALTHCHECK, SERVICE_LABEL } from "../../../platforms/docker/services";
+import { DockerStack } from "../../../platforms/docker/stack";
 import { STOP_GRACE_SECONDS } from "../../../platforms/docker/containers";
-import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
 import { imageRef } from "../../../config/versions";
 import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../../support/leaks";
 import { allOf, generatedPasswords, installMocks, only, promiseOf, registered } from "../../support/mocks";
-import { setStackConfig } from "../../support/stackConfig";
+import { recordStack } from "../../support/recordStack";
 
 installMocks({ stack: "dev" });
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
 
-interface Built {
-    stack: DockerStack;
-    /** Every resource the component created, with the options it was created with. */
-    children: { type: string; name: string; opts: pulumi.CustomResourceOptions }[];
-}
-
-async function build(overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Built> {
-    // One build is one program run: forget what an earlier build in the same test registered.
-    registered.length = 0;
-    setStackConfig("dev", overrides, secrets);
-    const config = loadStackConfig();
-    const children: Built["children"] = [];
-    const record: pulumi.ResourceTransformation = (a) => {
-        children.push({ type: a.type, name: a.name, opts: a.opts });
-        return undefined;
-    };
-    const stack = new DockerStack(
-        "dev",
-        { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) },
-        { transformations: [record] },
-    );
-    // Outputs derive from the children, so awaiting them means every child is registered.
-    await promiseOf(stack.nextSteps);
-    await promiseOf(stack.natsCredentials);
-    return { stack, children };
-}
+/** One run of the component with Pulumi.dev.yaml plus overrides. */
+const build = (overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}) => recordStack(DockerStack, "dev", overrides, secrets);
 
 const container = (name: string) => only(CONTAINER, `dev-${name}`).inputs;
 
@@ -223,13 +198,13 @@ describe("DockerStack", () => {
         const pwFile = grafanaUploads.find((u) => u.file === CONTAINER_PATHS.grafanaAdminPassword);
         expect(generatedPasswords.has(unwrapSecret<string>(pwFile?.content))).toBe(true);
         // Non-secret outputs hold no password; the credential outputs are secret.
-        for (const out of [stack.grafanaUrl, stack.prometheusUrl, stack.natsUrl, stack.nextSteps]) {
+        for (const out of [stack.outputs.grafanaUrl, stack.outputs.prometheusUrl, stack.outputs.natsUrl, stack.outputs.nextSteps]) {
             const text = await promiseOf(out);
             for (const pw of needles) expect(text).not.toContain(pw);
             expect(await pulumi.isSecret(out)).toBe(false);
         }
-        expect(await pulumi.isSecret(stack.grafanaAdmin)).toBe(true);
-        expect(await pulumi.isSecret(stack.natsCredentials)).toBe(true);
+        expect(await pulumi.isSecret(stack.outputs.grafanaAdmin)).toBe(true);
+        expect(await pulumi.isSecret(stack.outputs.natsCredentials)).toBe(true);
     });
 
     it("configures Grafana from files: password file, no plugin installs, anonymous and sign-up off", async () => {
@@ -249,13 +224,13 @@ describe("DockerStack", () => {
 
     it("returns URLs and logins derived from the containers", async () => {
         const { stack } = await build({ ports: { grafana: 3300 } });
-        expect(await promiseOf(stack.grafanaUrl)).toBe("http://127.0.0.1:3300");
-        expect(await promiseOf(stack.natsUrl)).toBe("nats://127.0.0.1:4222");
-        expect(await promiseOf(stack.natsExporterUrl)).toBe("http://127.0.0.1:7777");
-        const admin = await promiseOf(stack.grafanaAdmin);
+        expect(await promiseOf(stack.outputs.grafanaUrl)).toBe("http://127.0.0.1:3300");
+        expect(await promiseOf(stack.outputs.natsUrl)).toBe("nats://127.0.0.1:4222");
+        expect(await promiseOf(stack.outputs.natsExporterUrl)).toBe("http://127.0.0.1:7777");
+        const admin = await promiseOf(stack.outputs.grafanaAdmin);
         expect(admin.user).toBe("admin");
         expect(generatedPasswords.has(admin.password)).toBe(true);
-        const logins = await promiseOf(stack.natsCredentials);
+        const logins = await promiseOf(stack.outputs.natsCredentials);
         expect(Object.keys(logins).sort()).toEqual(["admin", "metrics", "microservice"]);
         expect(logins.metrics.account).toBe("SYS");
         expect(logins.microservice.account).toBe("APP");
@@ -318,7 +293,7 @@ describe("DockerStack", () => {
         // Shared with others: links in Slack must open this machine, not the reader's own.
         const { stack } = await build({ bindAddress: "0.0.0.0", externalHost: "devbox.example.com" });
         expect(container("alertmanager").command).toContain("--web.external-url=http://devbox.example.com:9093");
-        expect(await promiseOf(stack.grafanaUrl)).toBe("http://devbox.example.com:3000");
+        expect(await promiseOf(stack.outputs.grafanaUrl)).toBe("http://devbox.example.com:3000");
     });
 
     it("mounts the engine's socket the config names (rootless engines have their own)", async () => {

@@ -1,11 +1,9 @@
 /** The files the dev stack uploads into its containers: each secret file says who may read it. */
-import { CONTAINER_PATHS, DockerStack } from "../../../platforms/docker/stack";
-import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
-import { sizeTier } from "../../../config/tiers";
+import { CONTAINER_PATHS } from "../../../platforms/docker/services";
+import { DockerStack } from "../../../platforms/docker/stack";
 import { unwrapSecret } from "../../support/leaks";
-import { allOf, installMocks, only, promiseOf, registered } from "../../support/mocks";
-import { setStackConfig } from "../../support/stackConfig";
+import { allOf, installMocks, only } from "../../support/mocks";
+import { recordStack } from "../../support/recordStack";
 
 installMocks({ stack: "dev" });
 
@@ -21,12 +19,7 @@ interface Upload {
 
 /** Every container's uploads (secret contents unwrapped) for one run of the component. */
 async function uploadsFor(overrides: Record<string, unknown> = {}): Promise<Record<string, Upload[]>> {
-    registered.length = 0;
-    setStackConfig("dev", overrides);
-    const config = loadStackConfig();
-    const stack = new DockerStack("dev", { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) });
-    await promiseOf(stack.nextSteps);
-    await promiseOf(stack.natsCredentials);
+    await recordStack(DockerStack, "dev", overrides);
     const out: Record<string, Upload[]> = {};
     for (const c of allOf(CONTAINER)) {
         out[c.name] = unwrapSecret<Upload[]>(c.inputs.uploads ?? []).map((u) => ({ ...u, content: unwrapSecret(u.content) }));

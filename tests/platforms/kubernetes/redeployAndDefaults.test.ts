@@ -2,13 +2,15 @@
  * Prod defects a user hits on a real cluster (issue 7: 2, 4, 5, 7), each pinned to the value or option that fixes it.
  * The k8s suite (tests/k8s) proves the same on the charts rendered by Helm and on a real API server.
  */
-import { budgetTotals, kubernetesBudget, PROVIDER_OPTIONS, RELEASES } from "../../../platforms/kubernetes/stack";
+import { budgetTotals, kubernetesBudget } from "../../../platforms/kubernetes/budget";
+import { RELEASES } from "../../../platforms/kubernetes/names";
+import { PROVIDER_OPTIONS } from "../../../platforms/kubernetes/plan";
 import { JOBS } from "../../../monitoring/jobs";
 import { KPS_WEB_PORT } from "../../../platforms/kubernetes/values/kubePrometheusStack";
-import { NATS_MONITOR_PORT } from "../../../platforms/kubernetes/values/nats";
+import { SERVICE_PORTS } from "../../../platforms/ports";
 import { sizeTier } from "../../../config/tiers";
 import { allOf, installMocks, promiseOf } from "../../support/mocks";
-import { PROVIDER_TYPE, recordProdStack, releaseValues } from "./programRecording";
+import { PROVIDER_TYPE, recordProdStack } from "./programRecording";
 import { serviceMonitorJob } from "./relabel";
 
 installMocks({ stack: "prod" });
@@ -29,22 +31,22 @@ describe("destroy then up, and a first install into an existing namespace", () =
     it.each([true, false])(
         "uninstalls the CRDs release on destroy so its name is free again, and keeps the CRDs themselves (retainData %s)",
         async (retainData) => {
-            const { children } = await recordProdStack({ retainData });
+            const { children, values } = await recordProdStack({ retainData });
             // retainOnDelete would leave the release record, and Helm refuses to install a name still in use.
             expect(children.find((c) => c.name === "prod-crds")?.opts.retainOnDelete).toBeFalsy();
             // helm uninstall leaves objects annotated keep; they still name this release, so the next install adopts them.
-            expect(releaseValues(RELEASES.crds)).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+            expect(values(RELEASES.crds)).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
         },
     );
 });
 
 describe("NATS monitoring URL", () => {
     it("points at the nats Service's monitoring port, which the chart publishes only when asked", async () => {
-        const { stack } = await recordProdStack();
-        const v = releaseValues(RELEASES.nats);
+        const { stack, values } = await recordProdStack();
+        const v = values(RELEASES.nats);
         expect(v.config.monitor.enabled).toBe(true);
         expect(v.service.ports.monitor.enabled).toBe(true);
-        expect(await promiseOf(stack.natsMonitoringUrl)).toBe(`http://nats.observability.svc.cluster.local:${NATS_MONITOR_PORT}`);
+        expect(await promiseOf(stack.outputs.natsMonitoringUrl)).toBe(`http://nats.observability.svc.cluster.local:${SERVICE_PORTS.natsMonitoring}`);
     });
 });
 
@@ -54,8 +56,8 @@ describe("job-label contract of the Prometheus and Alertmanager ServiceMonitors"
         ["prometheus", JOBS.prometheus, "kube-prometheus-stack-prometheus"],
         ["alertmanager", JOBS.alertmanager, "kube-prometheus-stack-alertmanager"],
     ] as const)("names only the %s server's targets job=%s, never its config reloader's", async (key, job, service) => {
-        await recordProdStack();
-        const relabelings = releaseValues(RELEASES.kubePrometheusStack)[key].serviceMonitor.relabelings;
+        const { values } = await recordProdStack();
+        const relabelings = values(RELEASES.kubePrometheusStack)[key].serviceMonitor.relabelings;
         expect(serviceMonitorJob(service, { port: KPS_WEB_PORT, relabelings })).toBe(job);
         const reloaderJob = serviceMonitorJob(service, { port: "reloader-web", relabelings });
         expect(reloaderJob).toBe(service);
@@ -65,13 +67,13 @@ describe("job-label contract of the Prometheus and Alertmanager ServiceMonitors"
 
 describe("Grafana on Kubernetes", () => {
     it("stops the old pod before starting the new one, so the ReadWriteOnce PVC never needs two nodes", async () => {
-        await recordProdStack();
-        expect(releaseValues(RELEASES.kubePrometheusStack).grafana.deploymentStrategy).toEqual({ type: "Recreate" });
+        const { values } = await recordProdStack();
+        expect(values(RELEASES.kubePrometheusStack).grafana.deploymentStrategy).toEqual({ type: "Recreate" });
     });
 
     it("gives the password-reset init container (the Grafana binary itself) Grafana's memory, and the sidecars more than the chart's suggested 100Mi", async () => {
-        await recordProdStack();
-        const g = releaseValues(RELEASES.kubePrometheusStack).grafana;
+        const { values } = await recordProdStack();
+        const g = values(RELEASES.kubePrometheusStack).grafana;
         const init = g.extraInitContainers.find((c: { name: string }) => c.name === "sync-admin-password");
         expect(init.resources).toEqual(g.resources);
         expect(memMi(init.resources)).toBeGreaterThanOrEqual(512);

@@ -1,18 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
-import { renderDockerConfigFiles } from "../../../platforms/docker/stack";
-import {
-    budgetTotals,
-    FOLDER_ANNOTATION,
-    K8S_NAMES,
-    kubernetesBudget,
-    KubernetesStack,
-    natsReplicas,
-    RELEASE_TIMEOUT_SECONDS,
-    RELEASES,
-    validateKubernetesConfig,
-} from "../../../platforms/kubernetes/stack";
+import { renderDockerConfigFiles } from "../../../platforms/docker/services";
+import { budgetTotals, kubernetesBudget, natsReplicas } from "../../../platforms/kubernetes/budget";
+import { FOLDER_ANNOTATION, K8S_NAMES, RELEASE_TIMEOUT_SECONDS, RELEASES } from "../../../platforms/kubernetes/names";
+import { KubernetesStack } from "../../../platforms/kubernetes/stack";
+import { validateKubernetesConfig } from "../../../platforms/kubernetes/validation";
 import { buildMonitoringContent } from "../../../monitoring/content";
 import { JOBS } from "../../../monitoring/jobs";
 import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
@@ -22,32 +15,20 @@ import { loadStackConfig } from "../../../config/stack";
 import { sizeTier, TierSizing } from "../../../config/tiers";
 import type { StackConfig } from "../../../config/types";
 import { CHARTS, VERSIONS } from "../../../config/versions";
-import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../../support/leaks";
+import { isSecretInput, plaintextOccurrences, unwrapSecret, unwrapSecrets } from "../../support/leaks";
+import { dependencyNames } from "../../support/recordStack";
 import { allOf, generatedPasswords, installMocks, promiseOf, registered } from "../../support/mocks";
-import { recordProdStack } from "./programRecording";
+import { RELEASE_TYPE as RELEASE, recordProdStack } from "./programRecording";
 import { applyRelabelings } from "./relabel";
 import { setStackConfig } from "../../support/stackConfig";
 import { VERIFIED_CHART_KEYS } from "./chartKeys";
 
 installMocks({ stack: "prod" });
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
 const RECEIVER_URL = "https://hooks.example/prod-receiver-token";
 
 /** One run of the component with Pulumi.prod.yaml plus overrides (shared with the k8s suite). */
 const build = recordProdStack;
-
-const release = (name: string) => {
-    const r = allOf(RELEASE).find((x) => x.inputs.name === name);
-    if (r === undefined)
-        throw new Error(
-            `no release ${name}: ${allOf(RELEASE)
-                .map((x) => x.inputs.name)
-                .join(", ")}`,
-        );
-    return r.inputs;
-};
-const values = (name: string) => unwrapSecret<Record<string, any>>(release(name).values);
 
 /** Key paths of a values object, stopping at `resources`, `merge`, `patch` and the documented free-form maps. */
 function keyPaths(value: Record<string, unknown>, free: readonly string[], prefix = ""): string[] {
@@ -94,7 +75,7 @@ const FREE = {
 
 describe("KubernetesStack releases", () => {
     it("installs four releases with fixed names, pinned charts, the namespace and a long timeout", async () => {
-        await build();
+        const { release } = await build();
         const expected = [
             [RELEASES.crds, CHARTS.prometheusOperatorCrds],
             [RELEASES.kubePrometheusStack, CHARTS.kubePrometheusStack],
@@ -117,7 +98,7 @@ describe("KubernetesStack releases", () => {
     });
 
     it("sets only values key paths verified against the pinned charts' values.yaml", async () => {
-        await build({ alertReceiverKind: "slack", traceUrl: "http://tempo/${__value.raw}" }, { alertReceiverUrl: RECEIVER_URL });
+        const { values } = await build({ alertReceiverKind: "slack", traceUrl: "http://tempo/${__value.raw}" }, { alertReceiverUrl: RECEIVER_URL });
         const checks = [
             ["kps", RELEASES.kubePrometheusStack, CHARTS.kubePrometheusStack.version],
             ["lokiStack", RELEASES.lokiStack, CHARTS.lokiStack.version],
@@ -133,7 +114,7 @@ describe("KubernetesStack releases", () => {
     });
 
     it("keeps the CRDs on uninstall and destroy, while the release itself is uninstalled (see redeployAndDefaults.test.ts)", async () => {
-        const { children } = await build();
+        const { children, values, release } = await build();
         expect(values(RELEASES.crds)).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
         const crds = children.find((c) => c.name === "prod-crds");
         expect(crds?.opts.retainOnDelete).toBeFalsy();
@@ -144,7 +125,7 @@ describe("KubernetesStack releases", () => {
 
 describe("kube-prometheus-stack values", () => {
     it("runs the dev pins with retention, PVC, resources and selectors that pick up every monitor and rule", async () => {
-        const { config } = await build();
+        const { config, values } = await build();
         const sizing = sizeTier(config.tier);
         const spec = values(RELEASES.kubePrometheusStack).prometheus.prometheusSpec;
         expect(spec.image.tag).toBe(VERSIONS.prometheus.tag);
@@ -162,7 +143,7 @@ describe("kube-prometheus-stack values", () => {
     });
 
     it("keeps the null receiver with Watchdog routed to it, and reads the receiver URL from a mounted Secret", async () => {
-        await build({ alertReceiverKind: "webhook" }, { alertReceiverUrl: RECEIVER_URL });
+        const { values } = await build({ alertReceiverKind: "webhook" }, { alertReceiverUrl: RECEIVER_URL });
         const am = values(RELEASES.kubePrometheusStack).alertmanager;
         expect(am.alertmanagerSpec.image.tag).toBe(VERSIONS.alertmanager.tag);
         expect(am.alertmanagerSpec.secrets).toEqual([K8S_NAMES.receiverSecret]);
@@ -172,7 +153,7 @@ describe("kube-prometheus-stack values", () => {
     });
 
     it("gives Grafana the dev pin, the managed admin Secret, persistence, no plugin downloads and the dashboards folder", async () => {
-        const { config } = await build();
+        const { config, values } = await build();
         const g = values(RELEASES.kubePrometheusStack).grafana;
         expect(g.image.tag).toBe(VERSIONS.grafana.tag);
         expect(g.admin).toEqual({ existingSecret: K8S_NAMES.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" });
@@ -195,7 +176,7 @@ describe("kube-prometheus-stack values", () => {
     });
 
     it("replaces the chart's Watchdog and TargetDown with ours, so no alert exists twice", async () => {
-        await build();
+        const { values, objects } = await build();
         const kps = values(RELEASES.kubePrometheusStack);
         expect(kps.defaultRules.disabled).toEqual({
             Watchdog: true,
@@ -203,8 +184,8 @@ describe("kube-prometheus-stack values", () => {
             PrometheusRuleFailures: true,
             AlertmanagerFailedToSendAlerts: true,
         });
-        const ours = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0]
-            .inputs.spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert))
+        const ours = objects("PrometheusRule")[0]
+            .spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert))
             .filter(Boolean);
         expect(ours).toEqual(
             expect.arrayContaining(["Watchdog", "TargetDown", "PrometheusRuleEvaluationFailures", "AlertmanagerNotificationsFailing"]),
@@ -224,7 +205,7 @@ describe("kube-prometheus-stack values", () => {
 
 describe("loki-stack values", () => {
     it("runs Loki 2.9 from our config Secret with exactly one non-default Loki datasource of dev's uid", async () => {
-        await build();
+        const { values, objects } = await build();
         const v = values(RELEASES.lokiStack);
         expect(v.loki.image.tag).toBe(VERSIONS.lokiStackLoki.tag);
         expect(v.loki.image.tag).toMatch(/^2\.9\./);
@@ -233,21 +214,21 @@ describe("loki-stack values", () => {
         expect(v.loki.config).toEqual({ existingSecret: K8S_NAMES.lokiConfigSecret });
         // The chart's ServiceMonitor would name the job "loki-headless"; ours relabels it.
         expect(v.loki.serviceMonitor.enabled).toBe(false);
-        const lokiMonitor = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find((m) => m.inputs.metadata.name === K8S_NAMES.lokiMonitor);
-        expect(lokiMonitor?.inputs.spec).toEqual({
+        const lokiMonitor = objects("ServiceMonitor").find((m) => m.metadata.name === K8S_NAMES.lokiMonitor);
+        expect(lokiMonitor?.spec).toEqual({
             selector: { matchLabels: { app: "loki", release: RELEASES.lokiStack, variant: "headless" } },
             endpoints: [{ port: "http-metrics", relabelings: [{ action: "replace", targetLabel: "job", replacement: JOBS.loki }] }],
         });
         expect(v.grafana.enabled).toBe(false);
         expect(v.prometheus.enabled).toBe(false);
-        const configSecret = allOf("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === K8S_NAMES.lokiConfigSecret);
-        const loki = parse(unwrapSecret<Record<string, string>>(configSecret?.inputs.stringData)["loki.yaml"]);
+        const configSecret = objects("Secret").find((s) => s.metadata.name === K8S_NAMES.lokiConfigSecret);
+        const loki = parse(configSecret?.stringData["loki.yaml"]);
         expect(loki.limits_config.retention_period).toBe("744h");
         expect(loki.compactor.retention_enabled).toBe(true);
     });
 
     it("parses logs on Kubernetes with the chart's cri stage, then the same JSON stages and labels as dev", async () => {
-        await build();
+        const { values } = await build();
         const promtail = values(RELEASES.lokiStack).promtail;
         expect(promtail.image.tag).toBe(VERSIONS.promtail.tag);
         expect(promtail.config.snippets.pipelineStages).toEqual([{ cri: {} }, ...promtailJsonPipeline()]);
@@ -263,7 +244,7 @@ describe("loki-stack values", () => {
 
 describe("NATS chart values", () => {
     it("pins the dev image, sizes JetStream within its PVC and puts the same accounts in config.merge with bcrypt hashes", async () => {
-        const { config } = await build();
+        const { config, values } = await build();
         const v = values(RELEASES.nats);
         expect(v.container.image.tag).toBe(VERSIONS.nats.tag);
         expect(v.promExporter.image.tag).toBe(VERSIONS.natsExporter.tag);
@@ -277,18 +258,16 @@ describe("NATS chart values", () => {
     });
 
     it("runs a 3-node cluster spread over hosts on the prod tier, one server on the dev tier", async () => {
-        await build();
+        const { values } = await build();
         let v = values(RELEASES.nats);
         expect(v.config.cluster).toEqual({ enabled: true, replicas: 3 });
         expect(v.podTemplate.topologySpreadConstraints).toEqual({ "kubernetes.io/hostname": { maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" } });
-        registered.length = 0;
-        await build({ tier: "dev", kubernetes: { namespace: "observability", nodeCount: 1 } });
-        v = values(RELEASES.nats);
+        v = (await build({ tier: "dev", kubernetes: { namespace: "observability", nodeCount: 1 } })).values(RELEASES.nats);
         expect(v.config.cluster.enabled).toBe(false);
     });
 
     it("gives the exporter -healthz before its URL and relabels its PodMonitor to the dev job", async () => {
-        await build();
+        const { values } = await build();
         const e = values(RELEASES.nats).promExporter;
         expect(e.patch).toEqual([{ op: "add", path: "/args/1", value: "-healthz" }]);
         expect(e.podMonitor.enabled).toBe(true);
@@ -300,7 +279,7 @@ describe("NATS chart values", () => {
 
 describe("resources and budget", () => {
     it("sizes every container the charts run, sidecars included", async () => {
-        await build();
+        const { values } = await build();
         const kps = values(RELEASES.kubePrometheusStack);
         const sized = [
             kps.prometheusOperator.resources,
@@ -357,16 +336,13 @@ describe("secrets and ordering", () => {
         for (const s of allOf("kubernetes:core/v1:Secret").filter((s) => s.inputs.metadata.name !== K8S_NAMES.lokiConfigSecret)) {
             expect(isSecretInput(s.inputs.stringData)).toBe(true);
         }
-        expect(await pulumi.isSecret(stack.grafanaAdmin)).toBe(true);
-        expect(await pulumi.isSecret(stack.natsCredentials)).toBe(true);
+        expect(await pulumi.isSecret(stack.outputs.grafanaAdmin)).toBe(true);
+        expect(await pulumi.isSecret(stack.outputs.natsCredentials)).toBe(true);
     });
 
     it("creates the namespace and Secrets before the releases, and the CRDs before everything that needs them", async () => {
         const { children } = await build({ alertReceiverKind: "webhook" }, { alertReceiverUrl: RECEIVER_URL });
-        const deps = (name: string) =>
-            ((children.find((c) => c.name === name)?.opts.dependsOn ?? []) as pulumi.Resource[]).map(
-                (r) => (r as unknown as { __name: string }).__name,
-            );
+        const deps = (name: string) => dependencyNames(children.find((c) => c.name === name));
         expect(deps("prod-crds")).toEqual(["prod-namespace"]);
         expect(deps("prod-kube-prometheus-stack")).toEqual(
             expect.arrayContaining(["prod-namespace", "prod-crds", "prod-grafana-admin", "prod-alertmanager-receiver"]),
@@ -390,32 +366,61 @@ describe("secrets and ordering", () => {
     });
 });
 
+describe("the component and its plan", () => {
+    const typeOf = (p: { kind: string; args: Record<string, any> }) =>
+        p.kind === "Release"
+            ? RELEASE
+            : p.kind === "CustomResource"
+              ? `kubernetes:${p.args.apiVersion}:${p.args.kind}`
+              : `kubernetes:core/v1:${p.kind}`;
+
+    it.each([
+        ["the stack file", {}, {}],
+        [
+            "a receiver, the dev tier on one node, no retained data",
+            { alertReceiverKind: "webhook", tier: "dev", retainData: false, kubernetes: { namespace: "obs", nodeCount: 1 } },
+            { alertReceiverUrl: RECEIVER_URL },
+        ],
+    ])("registers exactly its plan, each as prod-<role> with the planned inputs, waits and retention (%s)", async (_, overrides, secrets) => {
+        const { planned, children } = await build(overrides, secrets);
+        const kube = registered.filter((r) => r.type.startsWith("kubernetes:"));
+        expect(kube.map((r) => `${r.type}::${r.name}`).sort()).toEqual(planned.map((p) => `${typeOf(p)}::prod-${p.role}`).sort());
+        for (const p of planned) {
+            const name = `prod-${p.role}`;
+            const inputs = unwrapSecrets(kube.find((r) => r.name === name)?.inputs);
+            expect({ name, inputs }).toMatchObject({ name, inputs: p.args });
+            const child = children.find((c) => c.name === name);
+            expect({ name, dependsOn: dependencyNames(child) }).toEqual({ name, dependsOn: p.dependsOn.map((role) => `prod-${role}`) });
+            expect({ name, retainOnDelete: child?.opts.retainOnDelete }).toEqual({ name, retainOnDelete: p.retainOnDelete });
+        }
+    });
+});
+
 describe("monitoring content on Kubernetes", () => {
     it("ships the same dashboards as ConfigMaps and the same rules as a PrometheusRule", async () => {
-        const { config } = await build();
+        const { config, objects } = await build();
         const content = buildMonitoringContent(config);
-        const maps = allOf("kubernetes:core/v1:ConfigMap");
+        const maps = objects("ConfigMap");
         expect(maps).toHaveLength(content.dashboards.length);
         for (const d of content.dashboards) {
-            const cm = maps.find((m) => m.inputs.metadata.name === `dashboard-${d.uid}`);
-            expect(cm?.inputs.metadata.labels).toEqual({ grafana_dashboard: "1" });
-            expect(cm?.inputs.metadata.annotations).toEqual({ [FOLDER_ANNOTATION]: "A4CO Microservices" });
-            expect(cm?.inputs.data[d.fileName]).toBe(d.json);
+            const cm = maps.find((m) => m.metadata.name === `dashboard-${d.uid}`);
+            expect(cm?.metadata.labels).toEqual({ grafana_dashboard: "1" });
+            expect(cm?.metadata.annotations).toEqual({ [FOLDER_ANNOTATION]: "A4CO Microservices" });
+            expect(cm?.data[d.fileName]).toBe(d.json);
         }
-        const rule = allOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0];
+        const rules = objects("PrometheusRule");
+        expect(rules).toHaveLength(1);
         const devGroups = content.ruleFiles.flatMap((f) => parse(f.content).groups);
-        expect(rule.inputs.spec.groups).toEqual(devGroups);
+        expect(rules[0].spec.groups).toEqual(devGroups);
     });
 
     it("relabels every monitor to the dev job-label contract and scrapes services by a documented label", async () => {
-        await build();
+        const { values, objects } = await build();
         const kps = values(RELEASES.kubePrometheusStack);
         expect(kps.prometheus.serviceMonitor.relabelings[0].replacement).toBe(JOBS.prometheus);
         expect(kps.alertmanager.serviceMonitor.relabelings[0].replacement).toBe(JOBS.alertmanager);
         expect(kps.grafana.serviceMonitor.relabelings[0].replacement).toBe(JOBS.grafana);
-        const sm = allOf("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find(
-            (m) => m.inputs.metadata.name === K8S_NAMES.servicesMonitor,
-        )!.inputs;
+        const sm = objects("ServiceMonitor").find((m) => m.metadata.name === K8S_NAMES.servicesMonitor)!;
         expect(sm.spec.selector).toEqual({ matchLabels: { "a4co.io/scrape": "true" } });
         expect(sm.spec.endpoints[0].relabelings[0]).toEqual({ action: "replace", targetLabel: "job", replacement: JOBS.services });
         // Every scraped service carries a `service` label: its app.kubernetes.io/name, else the Service's name.
@@ -432,10 +437,10 @@ describe("monitoring content on Kubernetes", () => {
 describe("outputs", () => {
     it("returns the same contract as the Docker stack, with in-cluster URLs and a port-forward hint", async () => {
         const { stack } = await build();
-        expect(await promiseOf(stack.grafanaUrl)).toBe("http://kube-prometheus-stack-grafana.observability.svc.cluster.local:80");
-        expect(await promiseOf(stack.natsUrl)).toBe("nats://nats.observability.svc.cluster.local:4222");
-        expect(await promiseOf(stack.nextSteps)).toContain("kubectl -n observability port-forward svc/kube-prometheus-stack-grafana 3000:80");
-        const logins = await promiseOf(stack.natsCredentials);
+        expect(await promiseOf(stack.outputs.grafanaUrl)).toBe("http://kube-prometheus-stack-grafana.observability.svc.cluster.local:80");
+        expect(await promiseOf(stack.outputs.natsUrl)).toBe("nats://nats.observability.svc.cluster.local:4222");
+        expect(await promiseOf(stack.outputs.nextSteps)).toContain("kubectl -n observability port-forward svc/kube-prometheus-stack-grafana 3000:80");
+        const logins = await promiseOf(stack.outputs.natsCredentials);
         expect(Object.keys(logins).sort()).toEqual(["admin", "metrics", "microservice"]);
     });
 });
