@@ -12,20 +12,16 @@ import { parse, stringify } from "yaml";
 
 import { DOCKER_SERVICES, renderDockerConfigFiles, renderDockerNatsConfig } from "../platforms/docker/services";
 import { kubernetesSizing } from "../platforms/kubernetes/budget";
-import { K8S_NAMES } from "../platforms/kubernetes/names";
-import { kubePrometheusStackValues } from "../platforms/kubernetes/values/kubePrometheusStack";
-import { lokiStackValues } from "../platforms/kubernetes/values/lokiStack";
-import { natsValues } from "../platforms/kubernetes/values/nats";
+import { KubernetesPlan, kubernetesPlan } from "../platforms/kubernetes/plan";
 import { SERVICE_PORTS } from "../platforms/ports";
 import { buildMonitoringContent } from "../monitoring/content";
-import { renderLokiStackConfig } from "../render/lokiStack";
 import { natsExporterArgs } from "../render/exporter";
 import { parseStackConfig } from "../config/stack";
 import { sizeTier } from "../config/tiers";
 
 const PROJECT = "a4co-observability";
 
-function main(stack: string | undefined): void {
+async function main(stack: string | undefined): Promise<void> {
     if (!stack || !/^[\w-]+$/.test(stack)) {
         throw new Error("usage: npm run render -- <stack>   (e.g. dev or prod)");
     }
@@ -55,6 +51,10 @@ function main(stack: string | undefined): void {
     for (const r of content.ruleFiles) write(`rules/${r.fileName}`, r.content);
     write("sizing.json", `${JSON.stringify(sizing, null, 2)}\n`);
 
+    const placeholderUsers = config.natsUsers.map((u) => ({
+        ...u,
+        bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>`,
+    }));
     if (config.platform === "docker") {
         const files = renderDockerConfigFiles(config, sizing, content);
         write("prometheus/prometheus.yml", files.prometheus);
@@ -63,32 +63,32 @@ function main(stack: string | undefined): void {
         write(config.logCollector === "promtail" ? "promtail/config.yml" : "alloy/config.alloy", files.logCollector);
         write("grafana/provisioning/datasources/a4co.yaml", files.grafanaDatasources);
         write("grafana/provisioning/dashboards/a4co.yaml", files.grafanaDashboardProvider);
-        write(
-            "nats/nats.conf",
-            renderDockerNatsConfig(
-                config,
-                sizing,
-                config.natsUsers.map((u) => ({ ...u, bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>` })),
-            ),
-        );
+        write("nats/nats.conf", renderDockerNatsConfig(config, sizing, placeholderUsers));
         write(
             "nats-exporter/args.txt",
             `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
         );
     }
     if (config.platform === "kubernetes") {
-        const placeholderUsers = config.natsUsers.map((u) => ({
-            ...u,
-            bcryptHash: `<bcrypt hash of ${u.name}'s generated password, from the Pulumi state>`,
-        }));
-        const receiverSecretName = config.alertReceiver ? K8S_NAMES.receiverSecret : undefined;
-        const k8s = kubernetesSizing(config, sizing);
-        write("helm/kube-prometheus-stack.values.yaml", stringify(kubePrometheusStackValues({ config, sizing, k8s, content, receiverSecretName })));
-        write("helm/loki-stack.values.yaml", stringify(lokiStackValues(config, k8s)));
-        write("helm/nats.values.yaml", stringify(natsValues(config, sizing, k8s, placeholderUsers)));
-        write("loki/loki-2.9.yaml", renderLokiStackConfig({ retentionPeriod: config.lokiRetention, logLevel: config.logLevel, limits: sizing.loki }));
+        // The component's own plan, with placeholders for the credentials: the values and files exactly as they deploy.
+        const plan = kubernetesPlan({
+            config,
+            sizing,
+            k8s: kubernetesSizing(config, sizing),
+            content,
+            grafanaAdminPassword: "<generated password, in the Pulumi state>",
+            natsUsers: placeholderUsers,
+        });
+        const planned = await new Promise<pulumi.Unwrap<KubernetesPlan["resources"]>>((resolve) => pulumi.output(plan.resources).apply(resolve));
+        for (const p of planned) {
+            if (p.kind === "Release") write(`helm/${p.role}.values.yaml`, stringify(p.args.values));
+            if (p.kind === "Secret" && p.role === "loki-config") write("loki/loki-2.9.yaml", String(p.args.stringData?.["loki.yaml"]));
+        }
     }
     process.stdout.write(`wrote ${path.relative(root, out)}/\n`);
 }
 
-main(process.argv[2]);
+main(process.argv[2]).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+});

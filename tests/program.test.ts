@@ -18,15 +18,21 @@ const CONTRACT = [
     "prometheusUrl",
 ];
 
+/** Runs index.ts on `stack` as the Pulumi CLI would, holds its exports to the contract and waits for every output. */
+async function runProgram(stack: string): Promise<Record<string, pulumi.Output<unknown>>> {
+    setStackConfig(stack);
+    let program: Record<string, pulumi.Output<unknown>> = {};
+    jest.isolateModules(() => {
+        program = jest.requireActual<Record<string, pulumi.Output<unknown>>>("../index");
+    });
+    expect(Object.keys(program).sort()).toEqual(CONTRACT);
+    for (const key of CONTRACT) await promiseOf(program[key]);
+    return program;
+}
+
 describe("the program (index.ts) on the dev stack", () => {
     it("exports the outputs contract, with credentials secret and every resource under a component", async () => {
-        setStackConfig("dev");
-        let program: Record<string, pulumi.Output<unknown>> = {};
-        jest.isolateModules(() => {
-            program = jest.requireActual<Record<string, pulumi.Output<unknown>>>("../index");
-        });
-        expect(Object.keys(program).sort()).toEqual(CONTRACT);
-        for (const key of CONTRACT) await promiseOf(program[key]);
+        const program = await runProgram("dev");
         expect(await pulumi.isSecret(program.grafanaAdmin)).toBe(true);
         expect(await pulumi.isSecret(program.natsCredentials)).toBe(true);
         expect(await pulumi.isSecret(program.grafanaUrl)).toBe(false);
@@ -51,13 +57,7 @@ describe("the program (index.ts) on the dev stack", () => {
 
 describe("the program (index.ts) on the prod stack", () => {
     it("exports the same outputs contract from the Kubernetes stack", async () => {
-        setStackConfig("prod");
-        let program: Record<string, pulumi.Output<unknown>> = {};
-        jest.isolateModules(() => {
-            program = jest.requireActual<Record<string, pulumi.Output<unknown>>>("../index");
-        });
-        expect(Object.keys(program).sort()).toEqual(CONTRACT);
-        for (const key of CONTRACT) await promiseOf(program[key]);
+        const program = await runProgram("prod");
         expect(await pulumi.isSecret(program.grafanaAdmin)).toBe(true);
         expect(registered.some((r) => r.type === "kubernetes:helm.sh/v3:Release")).toBe(true);
         expect(registered.some((r) => r.type.startsWith("docker:"))).toBe(false);

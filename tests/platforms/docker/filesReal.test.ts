@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 
 import { CONTAINER_PATHS } from "../../../platforms/docker/services";
 import { DockerStack } from "../../../platforms/docker/stack";
-import { unwrapSecret } from "../../support/leaks";
+import { unwrapSecrets } from "../../support/leaks";
 import { allOf, installMocks } from "../../support/mocks";
 import { recordStack } from "../../support/recordStack";
 import { runTool } from "../../support/tools";
@@ -27,8 +27,8 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
     function uploads(service: string): Record<string, string> {
         const inputs = containers.get(`dev-${service}`);
         if (inputs === undefined) throw new Error(`no container dev-${service}`);
-        const list = unwrapSecret<{ file: string; content: unknown }[]>(inputs.uploads);
-        return Object.fromEntries(list.map((u) => [u.file, String(unwrapSecret(u.content))]));
+        const list = unwrapSecrets(inputs.uploads) as { file: string; content: string }[];
+        return Object.fromEntries(list.map((u) => [u.file, u.content]));
     }
 
     beforeAll(async () => {

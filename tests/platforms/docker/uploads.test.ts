@@ -1,7 +1,7 @@
 /** The files the dev stack uploads into its containers: each secret file says who may read it. */
 import { CONTAINER_PATHS } from "../../../platforms/docker/services";
 import { DockerStack } from "../../../platforms/docker/stack";
-import { unwrapSecret } from "../../support/leaks";
+import { unwrapSecret, unwrapSecrets } from "../../support/leaks";
 import { allOf, installMocks, only } from "../../support/mocks";
 import { recordStack } from "../../support/recordStack";
 
@@ -22,7 +22,7 @@ async function uploadsFor(overrides: Record<string, unknown> = {}): Promise<Reco
     await recordStack(DockerStack, "dev", overrides);
     const out: Record<string, Upload[]> = {};
     for (const c of allOf(CONTAINER)) {
-        out[c.name] = unwrapSecret<Upload[]>(c.inputs.uploads ?? []).map((u) => ({ ...u, content: unwrapSecret(u.content) }));
+        out[c.name] = unwrapSecrets(c.inputs.uploads ?? []) as Upload[];
     }
     return out;
 }
