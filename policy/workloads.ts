@@ -8,7 +8,7 @@ export const RESOURCE_LIMITS = "resource-limits";
 export const CONTAINER_HEALTHCHECKS = "container-healthchecks";
 
 /**
- * Values paths each chart must size: the workloads of this stack's budget (platforms/kubernetes/stack.ts). Other
+ * Values paths each chart must size: the workloads of this stack's budget (platforms/kubernetes/budget.ts). Other
  * `resources` blocks found in the values are checked too; these must also be present.
  */
 export const REQUIRED_SIZED_WORKLOADS: Readonly<Record<string, readonly string[]>> = {
