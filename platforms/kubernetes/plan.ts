@@ -66,7 +66,8 @@ export type PlannedResource =
     | Planned<"CustomResource", k8s.apiextensions.CustomResourceArgs>
     | PlannedRelease;
 
-type UrlOutput = Exclude<keyof StackOutputs, "grafanaAdmin" | "natsCredentials" | "nextSteps">;
+/** The outputs that are in-cluster URLs: every key of the contract but the credentials and the text. */
+export type UrlOutput = Exclude<keyof StackOutputs, "grafanaAdmin" | "natsCredentials" | "nextSteps">;
 
 export interface KubernetesPlan {
     readonly provider: k8s.ProviderArgs;

@@ -72,14 +72,12 @@ export class KubernetesStack extends PlatformStack {
         };
         const releases = pulumi.all(plan.outputsAfter.urls.map(ready));
         const afterReleases = (text: string) => releases.apply(() => text);
+        // plan.urls has every URL output (its type is the contract's URL keys), so each becomes an output unchanged.
+        const urls = Object.fromEntries(Object.entries(plan.urls).map(([key, url]) => [key, afterReleases(url)])) as {
+            [K in keyof KubernetesPlan["urls"]]: pulumi.Output<string>;
+        };
         this.publish({
-            grafanaUrl: afterReleases(plan.urls.grafanaUrl),
-            prometheusUrl: afterReleases(plan.urls.prometheusUrl),
-            alertmanagerUrl: afterReleases(plan.urls.alertmanagerUrl),
-            lokiUrl: afterReleases(plan.urls.lokiUrl),
-            natsUrl: afterReleases(plan.urls.natsUrl),
-            natsMonitoringUrl: afterReleases(plan.urls.natsMonitoringUrl),
-            natsExporterUrl: afterReleases(plan.urls.natsExporterUrl),
+            ...urls,
             grafanaAdmin: pulumi.secret(
                 pulumi
                     .all([ready(plan.outputsAfter.grafanaAdmin), credentials.grafanaAdminPassword])
