@@ -11,7 +11,7 @@ import { natsExporterArgs } from "../../render/exporter";
 import { grafanaContainerCommand, grafanaEnvironment } from "../../render/grafana";
 import { prometheusArgs } from "../../render/prometheus";
 import type { SizedService, StoredService, TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { DockerSettings, DockerStackConfig } from "../../config/types";
 import { GRAFANA_ADMIN_USER } from "../../components/credentials";
 import {
     CONTAINER_PATHS,
@@ -37,7 +37,10 @@ export interface ContainerPlan {
 }
 
 export interface DockerPlanInputs {
-    readonly config: StackConfig;
+    readonly config: Pick<
+        DockerStackConfig,
+        "bindAddress" | "externalHost" | "ports" | "logCollector" | "docker" | "alertReceiver" | "prometheusRetention" | "logLevel"
+    >;
     readonly sizing: TierSizing;
     readonly files: DockerConfigFiles;
     /** nats.conf with the users' bcrypt hashes. */
@@ -87,12 +90,12 @@ const wgetCheck = (url: string): docker.types.input.ContainerHealthcheck => ({
  * Host part of the URLs users and notifications open: `externalHost` when set, else the bind address, or localhost
  * when the stack listens on every interface (0.0.0.0 is no address a browser opens).
  */
-export function publishedHost(config: Pick<StackConfig, "bindAddress" | "externalHost">): string {
+export function publishedHost(config: Pick<DockerSettings, "bindAddress" | "externalHost">): string {
     return config.externalHost ?? (config.bindAddress === "0.0.0.0" ? "localhost" : config.bindAddress);
 }
 
 /** The URL a published port is reached at. */
-export function publishedUrl(scheme: string, config: Pick<StackConfig, "bindAddress" | "externalHost">, port: number): string {
+export function publishedUrl(scheme: string, config: Pick<DockerSettings, "bindAddress" | "externalHost">, port: number): string {
     return `${scheme}://${publishedHost(config)}:${port}`;
 }
 

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { PULUMI_CLI } from "../../config/versions";
+import { configFor } from "../../config/stack";
 import { stackConfigFromCli } from "../../scripts/cli-stack-config";
 import { PROJECT, REPO_ROOT } from "../support/stackConfig";
 import { toolPath } from "../support/tools";
@@ -61,7 +62,7 @@ describe("README and dev-up.sh commands, run by the real CLI", () => {
         expectStopsOnlyAtTheLanguageHost(project.pulumi(["preview", "--stack", "dev"]));
 
         // What the CLI would hand the program (stack values plus Pulumi.yaml's defaults) is what the program accepts.
-        const config = stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "dev"]), PROJECT);
+        const config = configFor(stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "dev"]), PROJECT), "docker");
         expect(config.ports.grafana).toBe(3300);
         expect(config.alertReceiver?.kind).toBe("slack");
         expect(config.alertReceiver?.slackChannel).toBe("#alerts");

@@ -7,7 +7,13 @@ import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { renderAlertmanagerConfig } from "../../../render/alertmanager";
 import { grafanaAdminPasswordSync } from "../../../render/grafana";
 import type { TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
+
+/** What the kube-prometheus-stack values read of the stack config. */
+export type KubePrometheusStackConfig = Pick<
+    KubernetesStackConfig,
+    "tier" | "kubernetes" | "alertReceiver" | "prometheusRetention" | "retainData" | "logLevel"
+>;
 import { VERSIONS } from "../../../config/versions";
 import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION, GRAFANA_DASHBOARDS_DIR, K8S_NAMES } from "../names";
@@ -45,7 +51,7 @@ const claim = (sizeMb: number, storageClass?: string) => ({
 });
 
 export interface KubePrometheusStackInputs {
-    readonly config: StackConfig;
+    readonly config: KubePrometheusStackConfig;
     readonly sizing: TierSizing;
     readonly content: { readonly folder: string; readonly homeDashboardFileName: string };
     /** Set when an alert receiver is configured: the Secret holding its URL. */
@@ -114,7 +120,12 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
 }
 
 /** The grafana subchart's values: our admin Secret, persistence, dashboards sidecar, the dev pin. */
-function grafanaValues(config: StackConfig, b: ReturnType<typeof budgetFor>, pvcMb: number, content: KubePrometheusStackInputs["content"]) {
+function grafanaValues(
+    config: KubePrometheusStackConfig,
+    b: ReturnType<typeof budgetFor>,
+    pvcMb: number,
+    content: KubePrometheusStackInputs["content"],
+) {
     const storageClass = config.kubernetes.storageClass;
     return {
         image: { tag: VERSIONS.grafana.tag },

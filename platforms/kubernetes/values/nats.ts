@@ -3,7 +3,7 @@ import { JOBS } from "../../../monitoring/jobs";
 import { NATS_EXPORTER_EXTRA_FLAGS } from "../../../render/exporter";
 import { natsAccounts, NatsRenderedUser } from "../../../render/nats";
 import type { TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
 import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
 import { jobRelabel } from "../relabelings";
@@ -11,7 +11,11 @@ import { jobRelabel } from "../relabelings";
 /** The chart's monitoring port (`config.monitor.port`, default 8222). */
 export const NATS_MONITOR_PORT = 8222;
 
-export function natsValues(config: StackConfig, sizing: TierSizing, users: readonly NatsRenderedUser[]) {
+export function natsValues(
+    config: Pick<KubernetesStackConfig, "tier" | "kubernetes" | "natsAppSubjects" | "logLevel">,
+    sizing: TierSizing,
+    users: readonly NatsRenderedUser[],
+) {
     const b = budgetFor(config, sizing);
     const replicas = natsReplicas(config);
     const pvc = pvcSizes(sizing, replicas);
