@@ -155,7 +155,9 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
         "natsExporter",
         "natsExporter",
         {
-            command: natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port),
+            command: natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port, {
+                logLevel: config.logLevel,
+            }),
             ports: [port(DOCKER_SERVICES.natsExporter.port, config.ports.natsExporter)],
             healthcheck: wgetCheck(`http://127.0.0.1:${DOCKER_SERVICES.natsExporter.port}/metrics`),
         },
@@ -171,6 +173,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
             configFile: CONTAINER_PATHS.alertmanagerConfig,
             dataDir: CONTAINER_PATHS.alertmanagerData,
             externalUrl: publishedUrl("http", config, config.ports.alertmanager),
+            logLevel: config.logLevel,
         }),
         uploads: alertmanagerUploads,
         volumes: [{ volumeName: volumes.alertmanager, containerPath: CONTAINER_PATHS.alertmanagerData }],
@@ -188,6 +191,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
                 retentionTime: config.prometheusRetention,
                 retentionSize: sizing.prometheusRetentionSize,
                 externalUrl: publishedUrl("http", config, config.ports.prometheus),
+                logLevel: config.logLevel,
             }),
             uploads: [
                 { file: CONTAINER_PATHS.prometheusConfig, content: files.prometheus },

@@ -18,6 +18,7 @@ import { VERSIONS } from "../../../config/versions";
 import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION, GRAFANA_DASHBOARDS_DIR, K8S_NAMES } from "../names";
 import { endpointJobRelabel, jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
 /** kube-prometheus-stack default alerts that ours replace: the same name, or the same condition under another name. */
 export const CHART_RULES_REPLACED_BY_OURS = {
@@ -80,6 +81,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
         // failures under other names); everything else of the chart's default rules stays.
         defaultRules: { create: true, disabled: CHART_RULES_REPLACED_BY_OURS },
         prometheusOperator: {
+            logLevel: logLevelFor("prometheusOperator", config.logLevel),
             resources: resources(b.operator),
             // The admission webhook's certificate Job (a Helm hook) runs a container too.
             admissionWebhooks: { patch: { resources: resources(b.configReloader) } },
@@ -89,6 +91,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
             serviceMonitor: { relabelings: endpointJobRelabel(KPS_WEB_PORT, JOBS.prometheus) },
             prometheusSpec: {
                 image: { tag: VERSIONS.prometheus.tag },
+                logLevel: logLevelFor("prometheus", config.logLevel),
                 retention: config.prometheusRetention,
                 retentionSize: sizing.prometheusRetentionSize,
                 resources: resources(b.prometheus),
@@ -106,6 +109,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
             config: alertmanagerConfig,
             alertmanagerSpec: {
                 image: { tag: VERSIONS.alertmanager.tag },
+                logLevel: logLevelFor("alertmanager", config.logLevel),
                 resources: resources(b.alertmanager),
                 storage: claim(pvc.alertmanager, storageClass),
                 secrets: args.receiverSecretName ? [args.receiverSecretName] : [],
@@ -163,6 +167,8 @@ function grafanaValues(
         ],
         env: { GF_PLUGINS_PREINSTALL_DISABLED: "true" },
         "grafana.ini": {
+            // Merged into the chart's own `log` section (mode: console), which stays.
+            log: { level: logLevelFor("grafana", config.logLevel) },
             "auth.anonymous": { enabled: false },
             users: { allow_sign_up: false },
             analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },

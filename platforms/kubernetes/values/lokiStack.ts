@@ -10,6 +10,7 @@ import { VERSIONS } from "../../../config/versions";
 import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
 import { K8S_NAMES, RELEASES } from "../names";
 import { jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
 /** Where Promtail pushes: the loki subchart's Service, named after the release. */
 export const LOKI_PUSH_URL = `http://${RELEASES.lokiStack}:3100/loki/api/v1/push`;
@@ -44,7 +45,7 @@ export function lokiStackValues(config: Pick<KubernetesStackConfig, "tier" | "ku
             resources: resources(b.promtail),
             serviceMonitor: { enabled: true, relabelings: jobRelabel(JOBS.promtail) },
             config: {
-                logLevel: config.logLevel,
+                logLevel: logLevelFor("promtail", config.logLevel),
                 clients: [{ url: LOKI_PUSH_URL }],
                 snippets: {
                     // The chart's CRI parsing first, then the same JSON stages as dev.

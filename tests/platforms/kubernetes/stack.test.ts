@@ -270,7 +270,8 @@ describe("NATS chart values", () => {
         const hashes = v.config.merge.accounts.APP.users.map((u: { password: string }) => u.password);
         for (const h of hashes) expect(h).toMatch(/^\$2[aby]\$/);
         const users = config.natsUsers.map((u, i) => ({ ...u, bcryptHash: [...hashes, v.config.merge.accounts.SYS.users[0].password][i] }));
-        expect(v.config.merge).toEqual(natsAccounts(users, config.natsAppSubjects));
+        // The accounts as on dev, and nats.conf's `debug` from logLevel (render/logLevels.ts).
+        expect(v.config.merge).toEqual({ debug: false, ...natsAccounts(users, config.natsAppSubjects) });
     });
 
     it("runs a 3-node cluster spread over hosts on the prod tier, one server on the dev tier", async () => {
