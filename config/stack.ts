@@ -172,8 +172,8 @@ function readCommon(r: ConfigReader, alertReceiverUrl: pulumi.Output<string> | u
     };
 }
 
-/** The only reader of `pulumi.Config` in the program. */
-export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): StackConfig {
+/** The only reader of `pulumi.Config` in the program; `stack` names the stack file in the fixes. */
+export function loadStackConfig(config: pulumi.Config = new pulumi.Config(), stack = pulumi.getStack()): StackConfig {
     const prefix = `${config.name}:`;
     const unknown = unknownKeyProblems(
         Object.keys(pulumi.runtime.allConfig())
@@ -196,7 +196,7 @@ export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): St
         }
         if (value !== undefined) raw[key] = value;
     }
-    return parseStackConfig(raw, config.getSecret("alertReceiverUrl"), pulumi.getStack(), unknown);
+    return parseStackConfig(raw, config.getSecret("alertReceiverUrl"), stack, unknown);
 }
 
 /** The config of one platform, for callers that serve only that one (dev:up's port check, tests); refuses the other. */

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     let config: StackConfig;
     try {
         const project = (parse(fs.readFileSync("Pulumi.yaml", "utf8")) as { name: string }).name;
-        config = stackConfigFromCli(Buffer.concat(chunks).toString("utf8"), project);
+        config = stackConfigFromCli(Buffer.concat(chunks).toString("utf8"), project, "dev");
     } catch (e) {
         // The program would refuse the same config with the same message; say it before `pulumi up`.
         process.stderr.write(`dev-up: ${(e as Error).message}\n`);
