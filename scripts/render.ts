@@ -35,7 +35,7 @@ function main(stack: string | undefined): void {
         if (name === "alertReceiverUrl") hasReceiverUrl = true;
         else raw[name] = value;
     }
-    const config = parseStackConfig(raw, hasReceiverUrl ? pulumi.output("<secret in the Pulumi state>") : undefined);
+    const config = parseStackConfig(raw, hasReceiverUrl ? pulumi.output("<secret in the Pulumi state>") : undefined, stack);
     const sizing = sizeTier(config.tier);
     const content = buildMonitoringContent(config);
     const out = path.join(root, "out", stack);
@@ -68,7 +68,7 @@ function main(stack: string | undefined): void {
         );
         write(
             "nats-exporter/args.txt",
-            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
+            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${NATS_MONITORING_PORT}`, DOCKER_SERVICES.natsExporter.port, { logLevel: config.logLevel }).join("\n")}\n`,
         );
     }
     if (config.platform === "kubernetes") {

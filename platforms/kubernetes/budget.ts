@@ -3,7 +3,7 @@
  * stack stays within 60% of the tier (the rest is for the microservices, as on Docker).
  */
 import type { TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { CommonStackConfig, KubernetesStackConfig } from "../../config/types";
 
 export const mi = (mb: number) => `${Math.floor(mb)}Mi`;
 export const milli = (cpus: number) => `${Math.round(cpus * 1000)}m`;
@@ -119,7 +119,7 @@ export function budgetTotals(budget: KubernetesBudget, natsReplicaCount: number,
 }
 
 /** NATS servers: a 3-node cluster on the prod tier; one server is allowed on the dev tier. */
-export function natsReplicas(config: StackConfig): number {
+export function natsReplicas(config: Pick<CommonStackConfig, "tier">): number {
     return config.tier === "prod" ? 3 : 1;
 }
 
@@ -135,6 +135,6 @@ export function pvcSizes(sizing: TierSizing, replicas: number) {
 }
 
 /** The budget of a stack config: the node count and NATS replicas it implies. */
-export function budgetFor(config: StackConfig, sizing: TierSizing): KubernetesBudget {
+export function budgetFor(config: Pick<KubernetesStackConfig, "tier" | "kubernetes">, sizing: TierSizing): KubernetesBudget {
     return kubernetesBudget(sizing, config.kubernetes.nodeCount, natsReplicas(config));
 }

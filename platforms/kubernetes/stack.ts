@@ -22,9 +22,8 @@ import { kubePrometheusStackValues } from "./values/kubePrometheusStack";
 import { lokiStackValues } from "./values/lokiStack";
 import { K8S_NAMES, RELEASE_TIMEOUT_SECONDS, RELEASES } from "./names";
 import { NATS_MONITOR_PORT, natsValues } from "./values/nats";
-import { validateKubernetesConfig } from "./validation";
 import type { TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { KubernetesStackConfig } from "../../config/types";
 import { CHARTS } from "../../config/versions";
 import { endpointOutputs, NatsLogin, StackEndpoints } from "../../components/contract";
 import { GRAFANA_ADMIN_USER, StackCredentials } from "../../components/credentials";
@@ -36,7 +35,6 @@ export { CHART_RULES_REPLACED_BY_OURS, kubePrometheusStackValues } from "./value
 export { lokiStackValues } from "./values/lokiStack";
 export { FOLDER_ANNOTATION, GRAFANA_DASHBOARDS_DIR, K8S_NAMES, RELEASE_TIMEOUT_SECONDS, RELEASES, SCRAPE_LABEL, SERVICE_METRICS_PORT } from "./names";
 export { natsValues } from "./values/nats";
-export { validateKubernetesConfig } from "./validation";
 
 /**
  * Provider settings. @pulumi/kubernetes ≥ 4.29 creates objects client-side and fails with AlreadyExists when the
@@ -49,7 +47,8 @@ export const PROVIDER_OPTIONS = { upsertExistingObjects: true } as const;
 
 /** Inputs to {@link KubernetesStack}. */
 export interface KubernetesStackArgs {
-    readonly config: StackConfig;
+    /** Validated by the config stage (config/stack.ts), the Kubernetes fit included. */
+    readonly config: KubernetesStackConfig;
     readonly sizing: TierSizing;
     readonly content: MonitoringContent;
 }
@@ -71,7 +70,6 @@ export class KubernetesStack extends pulumi.ComponentResource implements StackEn
     constructor(name: string, args: KubernetesStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("a4co:observability:KubernetesStack", name, {}, opts);
         const { config, sizing, content } = args;
-        validateKubernetesConfig(config, sizing);
         void pulumi.log.warn(
             "loki-stack is deprecated and Promtail is end of life (2026-03-02); they are deployed because the design names them. The maintained path is the grafana-community Loki chart with Grafana Alloy.",
             this,

@@ -10,7 +10,7 @@ import * as path from "path";
 
 import { parse, parseDocument } from "yaml";
 
-import { CONFIG_DEFAULTS } from "../../config/stack";
+import { CONFIG_DEFAULTS } from "../../config/defaults";
 import { freePort } from "../support/live";
 import { REPO_ROOT } from "../support/stackConfig";
 import { toolPath } from "../support/tools";

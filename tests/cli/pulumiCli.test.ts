@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { PULUMI_CLI } from "../../config/versions";
+import { configFor } from "../../config/stack";
 import { stackConfigFromCli } from "../../scripts/cli-stack-config";
 import { PROJECT, REPO_ROOT } from "../support/stackConfig";
 import { toolPath } from "../support/tools";
@@ -61,7 +62,7 @@ describe("README and dev-up.sh commands, run by the real CLI", () => {
         expectStopsOnlyAtTheLanguageHost(project.pulumi(["preview", "--stack", "dev"]));
 
         // What the CLI would hand the program (stack values plus Pulumi.yaml's defaults) is what the program accepts.
-        const config = stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "dev"]), PROJECT);
+        const config = configFor(stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "dev"]), PROJECT, "dev"), "docker");
         expect(config.ports.grafana).toBe(3300);
         expect(config.alertReceiver?.kind).toBe("slack");
         expect(config.alertReceiver?.slackChannel).toBe("#alerts");
@@ -74,7 +75,7 @@ describe("README and dev-up.sh commands, run by the real CLI", () => {
     it("a key set without --path reaches the program as a key of its own, and the program names the fix", () => {
         project.ok(["stack", "select", "dev", "--create", "--secrets-provider", "passphrase"]);
         project.ok(["config", "set", "ports.grafana", "3300", "--stack", "dev"]);
-        expect(() => stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "dev"]), PROJECT)).toThrow(
+        expect(() => stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "dev"]), PROJECT, "dev")).toThrow(
             "'ports.grafana' is set as a key of its own: set object fields with --path",
         );
     });
@@ -83,6 +84,17 @@ describe("README and dev-up.sh commands, run by the real CLI", () => {
         project.ok(["stack", "select", "prod", "--create", "--secrets-provider", "passphrase"]);
         project.ok(["config", "set", "--path", "kubernetes.nodeCount", "3", "--stack", "prod"]);
         expectStopsOnlyAtTheLanguageHost(project.pulumi(["preview", "--stack", "prod"]));
+        // What the CLI hands the program (Pulumi.prod.yaml plus Pulumi.yaml's defaults) holds no Docker-only key.
+        const config = stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "prod"]), PROJECT, "prod");
+        expect(configFor(config, "kubernetes").kubernetes.nodeCount).toBe(3);
+    });
+
+    it("prod: a default Pulumi.yaml declared for a Docker-only key would reach prod, which refuses it with the fix", () => {
+        fs.appendFileSync(path.join(project.dir, "Pulumi.yaml"), "  bindAddress:\n    type: string\n    default: 127.0.0.1\n");
+        project.ok(["stack", "select", "prod", "--create", "--secrets-provider", "passphrase"]);
+        expect(() => stackConfigFromCli(project.ok(["config", "--json", "--show-secrets", "--stack", "prod"]), PROJECT, "prod")).toThrow(
+            "'bindAddress' applies to the docker platform only: remove it from Pulumi.prod.yaml",
+        );
     });
 
     it("refuses a value of the wrong type for a declared key, naming the key", () => {

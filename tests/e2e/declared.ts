@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { dockerContainerPlan } from "../../platforms/docker/containers";
 import { DOCKER_SERVICES, DockerService, renderDockerConfigFiles } from "../../platforms/docker/services";
 import { buildMonitoringContent } from "../../monitoring/content";
-import { loadStackConfig } from "../../config/stack";
+import { configFor, loadStackConfig } from "../../config/stack";
 import { sizeTier } from "../../config/tiers";
 import { imageRef } from "../../config/versions";
 import { promiseOf, registered, settle } from "../support/mocks";
@@ -43,7 +43,7 @@ export async function declaredDevStack(overrides: Record<string, unknown>): Prom
     await settle();
 
     // Creation order and dependencies: the component's own plan, computed again from the same config.
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "docker");
     const sizing = sizeTier(config.tier);
     const content = buildMonitoringContent(config);
     const plan = dockerContainerPlan({

@@ -3,14 +3,14 @@
  * its releases as Helm requests (values exactly as passed, secrets unwrapped) and its own objects as manifests.
  * The calling test file installs the mocks.
  */
-import type { StackConfig } from "../../config/types";
+import type { KubernetesStackConfig } from "../../config/types";
 import { unwrapSecret } from "../support/leaks";
 import { registered } from "../support/mocks";
 import { recordProdStack, RELEASE_TYPE } from "../platforms/kubernetes/programRecording";
 import type { K8sObject, ReleaseRequest } from "./helm";
 
 export interface Recorded {
-    readonly config: StackConfig;
+    readonly config: KubernetesStackConfig;
     readonly releases: ReleaseRequest[];
     /** The program's own objects (namespace, Secrets, ConfigMaps, PrometheusRule, ServiceMonitors), secrets unwrapped. */
     readonly own: K8sObject[];

@@ -49,7 +49,10 @@ describe("prometheus-nats-exporter with the stack's flags", () => {
         await jetstream(nc).publish("events.orders.created", "1");
         await nc.close();
 
-        exporter = startTool("prometheus-nats-exporter", natsExporterArgs(`http://127.0.0.1:${monitoringPort}`, exporterPort, "127.0.0.1"));
+        exporter = startTool(
+            "prometheus-nats-exporter",
+            natsExporterArgs(`http://127.0.0.1:${monitoringPort}`, exporterPort, { logLevel: "info", listenAddress: "127.0.0.1" }),
+        );
         const url = `http://127.0.0.1:${exporterPort}/metrics`;
         exporterUrl = url;
         await waitForHttp(url);

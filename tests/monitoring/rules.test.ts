@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 
 import { KNOWN_METRICS } from "../../monitoring/catalogue";
 import { alertGroups, AlertRule, RECORDING_GROUPS, renderRuleFile } from "../../monitoring/rules";
-import { DEFAULT_RUNBOOK_BASE_URL } from "../../config/stack";
+import { DEFAULT_RUNBOOK_BASE_URL } from "../../config/defaults";
 import { runTool } from "../support/tools";
 import { REPO_ROOT } from "../support/stackConfig";
 import { ALERT_CASES, AlertCase } from "./ruleCases";

@@ -5,16 +5,17 @@ import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { escapeProvisioningValue } from "../../../render/grafana";
 import { promtailJsonPipeline } from "../../../render/promtail";
 import type { TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
 import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
 import { K8S_NAMES, RELEASES } from "../names";
 import { jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
 /** Where Promtail pushes: the loki subchart's Service, named after the release. */
 export const LOKI_PUSH_URL = `http://${RELEASES.lokiStack}:3100/loki/api/v1/push`;
 
-export function lokiStackValues(config: StackConfig, sizing: TierSizing) {
+export function lokiStackValues(config: Pick<KubernetesStackConfig, "tier" | "kubernetes" | "traceUrl" | "logLevel">, sizing: TierSizing) {
     const b = budgetFor(config, sizing);
     const pvc = pvcSizes(sizing, natsReplicas(config));
     const storageClass = config.kubernetes.storageClass;
@@ -44,7 +45,7 @@ export function lokiStackValues(config: StackConfig, sizing: TierSizing) {
             resources: resources(b.promtail),
             serviceMonitor: { enabled: true, relabelings: jobRelabel(JOBS.promtail) },
             config: {
-                logLevel: config.logLevel,
+                logLevel: logLevelFor("promtail", config.logLevel),
                 clients: [{ url: LOKI_PUSH_URL }],
                 snippets: {
                     // The chart's CRI parsing first, then the same JSON stages as dev.

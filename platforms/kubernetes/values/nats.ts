@@ -3,15 +3,20 @@ import { JOBS } from "../../../monitoring/jobs";
 import { NATS_EXPORTER_EXTRA_FLAGS } from "../../../render/exporter";
 import { natsAccounts, NatsRenderedUser } from "../../../render/nats";
 import type { TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
 import { budgetFor, mi, natsReplicas, pvcSizes, resources } from "../budget";
 import { jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
 /** The chart's monitoring port (`config.monitor.port`, default 8222). */
 export const NATS_MONITOR_PORT = 8222;
 
-export function natsValues(config: StackConfig, sizing: TierSizing, users: readonly NatsRenderedUser[]) {
+export function natsValues(
+    config: Pick<KubernetesStackConfig, "tier" | "kubernetes" | "natsAppSubjects" | "logLevel">,
+    sizing: TierSizing,
+    users: readonly NatsRenderedUser[],
+) {
     const b = budgetFor(config, sizing);
     const replicas = natsReplicas(config);
     const pvc = pvcSizes(sizing, replicas);
@@ -35,7 +40,7 @@ export function natsValues(config: StackConfig, sizing: TierSizing, users: reado
                 memoryStore: { enabled: true, maxSize: mi(maxMemory) },
             },
             monitor: { enabled: true },
-            merge: natsAccounts(users, config.natsAppSubjects),
+            merge: { ...logLevelFor("nats", config.logLevel), ...natsAccounts(users, config.natsAppSubjects) },
         },
         // The chart publishes only the client port by default: publish monitoring too, so natsMonitoringUrl (the
         // `nats` Service) answers in the cluster as it does on dev. It stays a ClusterIP port, never exposed outside.
@@ -52,7 +57,11 @@ export function natsValues(config: StackConfig, sizing: TierSizing, users: reado
             image: { tag: VERSIONS.natsExporter.tag },
             merge: { resources: resources(b.natsExporter) },
             // The chart's args are `-port=…`, its flags, then the URL: insert ours right after -port, before the URL.
-            patch: NATS_EXPORTER_EXTRA_FLAGS.map((flag) => ({ op: "add", path: "/args/1", value: flag })),
+            patch: [...NATS_EXPORTER_EXTRA_FLAGS, ...logLevelFor("natsExporter", config.logLevel)].map((flag) => ({
+                op: "add",
+                path: "/args/1",
+                value: flag,
+            })),
             podMonitor: {
                 enabled: true,
                 merge: { spec: { podMetricsEndpoints: [{ port: "prom-metrics", relabelings: jobRelabel(JOBS.natsExporter) }] } },

@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 
 import { CONTAINER_PATHS, DockerStack } from "../../../platforms/docker/stack";
 import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
+import { configFor, loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
 import { unwrapSecret } from "../../support/leaks";
 import { allOf, installMocks, promiseOf } from "../../support/mocks";
@@ -35,7 +35,7 @@ describe("files uploaded by the dev stack, checked by the real programs", () => 
 
     beforeAll(async () => {
         setStackConfig("dev", { alertReceiverKind: "slack", alertSlackChannel: "#alerts" }, { alertReceiverUrl: "https://hooks.example/x" });
-        const config = loadStackConfig();
+        const config = configFor(loadStackConfig(), "docker");
         const stack = new DockerStack("dev", { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) });
         await promiseOf(stack.nextSteps);
         for (const r of allOf("docker:index/container:Container")) containers.set(r.name, r.inputs);

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { DockerStack } from "../../../platforms/docker/stack";
 import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
+import { configFor, loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
 import { allOf, installMocks, promiseOf, registered } from "../../support/mocks";
 import { setStackConfig } from "../../support/stackConfig";
@@ -24,7 +24,7 @@ interface Declared {
 async function declaredFor(overrides: Record<string, unknown>): Promise<Declared[]> {
     registered.length = 0;
     setStackConfig("dev", overrides);
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "docker");
     const opts: Record<string, pulumi.CustomResourceOptions> = {};
     const record: pulumi.ResourceTransformation = (a) => ((opts[a.name] = a.opts), undefined);
     const stack = new DockerStack(

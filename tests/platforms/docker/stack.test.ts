@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONTAINER_PATHS, DockerStack, PROMTAIL_HEALTHCHECK, SERVICE_LABEL } from "../../../platforms/docker/stack";
 import { STOP_GRACE_SECONDS } from "../../../platforms/docker/containers";
 import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
+import { configFor, loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
 import { imageRef } from "../../../config/versions";
 import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../../support/leaks";
@@ -25,7 +25,7 @@ async function build(overrides: Record<string, unknown> = {}, secrets: Record<st
     // One build is one program run: forget what an earlier build in the same test registered.
     registered.length = 0;
     setStackConfig("dev", overrides, secrets);
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "docker");
     const children: Built["children"] = [];
     const record: pulumi.ResourceTransformation = (a) => {
         children.push({ type: a.type, name: a.name, opts: a.opts });

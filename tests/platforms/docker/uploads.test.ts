@@ -1,7 +1,7 @@
 /** The files the dev stack uploads into its containers: each secret file says who may read it. */
 import { CONTAINER_PATHS, DockerStack } from "../../../platforms/docker/stack";
 import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
+import { configFor, loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
 import { unwrapSecret } from "../../support/leaks";
 import { allOf, installMocks, only, promiseOf, registered } from "../../support/mocks";
@@ -23,7 +23,7 @@ interface Upload {
 async function uploadsFor(overrides: Record<string, unknown> = {}): Promise<Record<string, Upload[]>> {
     registered.length = 0;
     setStackConfig("dev", overrides);
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "docker");
     const stack = new DockerStack("dev", { config, sizing: sizeTier(config.tier), content: buildMonitoringContent(config) });
     await promiseOf(stack.nextSteps);
     await promiseOf(stack.natsCredentials);

@@ -6,9 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { KubernetesStack } from "../../../platforms/kubernetes/stack";
 import { buildMonitoringContent } from "../../../monitoring/content";
-import { loadStackConfig } from "../../../config/stack";
+import { configFor, loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
 import { unwrapSecret } from "../../support/leaks";
 import { allOf, promiseOf, registered } from "../../support/mocks";
 import { setStackConfig } from "../../support/stackConfig";
@@ -18,7 +18,7 @@ export const PROVIDER_TYPE = "pulumi:providers:kubernetes";
 
 export interface Recording {
     readonly stack: KubernetesStack;
-    readonly config: StackConfig;
+    readonly config: KubernetesStackConfig;
     readonly children: { type: string; name: string; opts: pulumi.CustomResourceOptions }[];
 }
 
@@ -26,7 +26,7 @@ export interface Recording {
 export async function recordProdStack(overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Recording> {
     registered.length = 0;
     setStackConfig("prod", overrides, secrets);
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "kubernetes");
     const children: Recording["children"] = [];
     const stack = new KubernetesStack(
         "prod",

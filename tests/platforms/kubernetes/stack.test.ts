@@ -7,20 +7,17 @@ import {
     FOLDER_ANNOTATION,
     K8S_NAMES,
     kubernetesBudget,
-    KubernetesStack,
     natsReplicas,
     RELEASE_TIMEOUT_SECONDS,
     RELEASES,
-    validateKubernetesConfig,
 } from "../../../platforms/kubernetes/stack";
 import { buildMonitoringContent } from "../../../monitoring/content";
 import { JOBS } from "../../../monitoring/jobs";
 import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { natsAccounts } from "../../../render/nats";
 import { promtailJsonPipeline } from "../../../render/promtail";
-import { loadStackConfig } from "../../../config/stack";
-import { sizeTier, TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import { configFor, loadStackConfig } from "../../../config/stack";
+import { sizeTier } from "../../../config/tiers";
 import { CHARTS, VERSIONS } from "../../../config/versions";
 import { isSecretInput, plaintextOccurrences, unwrapSecret } from "../../support/leaks";
 import { allOf, generatedPasswords, installMocks, promiseOf, registered } from "../../support/mocks";
@@ -255,7 +252,7 @@ describe("loki-stack values", () => {
         expect(promtail.serviceMonitor.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: JOBS.promtail }]);
         // Dev's Promtail uses the very same pipeline stages.
         setStackConfig("dev");
-        const dev = loadStackConfig();
+        const dev = configFor(loadStackConfig(), "docker");
         const devPromtail = parse(renderDockerConfigFiles(dev, sizeTier("dev"), buildMonitoringContent(dev)).logCollector);
         expect(devPromtail.scrape_configs[0].pipeline_stages).toEqual(promtail.config.snippets.pipelineStages.slice(1));
     });
@@ -273,7 +270,8 @@ describe("NATS chart values", () => {
         const hashes = v.config.merge.accounts.APP.users.map((u: { password: string }) => u.password);
         for (const h of hashes) expect(h).toMatch(/^\$2[aby]\$/);
         const users = config.natsUsers.map((u, i) => ({ ...u, bcryptHash: [...hashes, v.config.merge.accounts.SYS.users[0].password][i] }));
-        expect(v.config.merge).toEqual(natsAccounts(users, config.natsAppSubjects));
+        // The accounts as on dev, and nats.conf's `debug` from logLevel (render/logLevels.ts).
+        expect(v.config.merge).toEqual({ debug: false, ...natsAccounts(users, config.natsAppSubjects) });
     });
 
     it("runs a 3-node cluster spread over hosts on the prod tier, one server on the dev tier", async () => {
@@ -437,48 +435,5 @@ describe("outputs", () => {
         expect(await promiseOf(stack.nextSteps)).toContain("kubectl -n observability port-forward svc/kube-prometheus-stack-grafana 3000:80");
         const logins = await promiseOf(stack.natsCredentials);
         expect(Object.keys(logins).sort()).toEqual(["admin", "metrics", "microservice"]);
-    });
-});
-
-describe("bad prod configuration", () => {
-    const base = (): { config: StackConfig; sizing: TierSizing } => {
-        setStackConfig("prod");
-        const config = loadStackConfig();
-        return { config, sizing: sizeTier(config.tier) };
-    };
-
-    it("rejects fewer than 3 nodes for the clustered NATS of the prod tier", () => {
-        const { config, sizing } = base();
-        expect(natsReplicas(config)).toBe(3);
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 2 } }, sizing)).toThrow(
-            "'kubernetes.nodeCount' is 2: the prod tier runs a 3-node NATS cluster spread one per node, so use at least 3 nodes",
-        );
-    });
-
-    it("rejects PVCs over the tier's disk budget", () => {
-        const { config, sizing } = base();
-        const tiny = { ...sizing, hardware: { ...sizing.hardware, diskGb: 10 } };
-        expect(() => validateKubernetesConfig(config, tiny)).toThrow(/PVCs need \d+ MiB but tier 'prod' has 10 GiB of disk: choose a larger tier/);
-    });
-
-    it("rejects a namespace that is not an RFC 1123 label", () => {
-        const { config, sizing } = base();
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, namespace: "Obs_Prod" } }, sizing)).toThrow(
-            "'kubernetes.namespace' is 'Obs_Prod': use an RFC 1123 label",
-        );
-    });
-
-    it("rejects a node count whose per-node agents overflow the tier's memory", () => {
-        const { config, sizing } = base();
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 60 } }, sizing)).toThrow(
-            /'kubernetes.nodeCount' is 60: per-node agents push the stack/,
-        );
-    });
-
-    it("fails before any resource is registered", () => {
-        setStackConfig("prod", { kubernetes: { namespace: "observability", nodeCount: 2 } });
-        const config = loadStackConfig();
-        expect(() => new KubernetesStack("bad", { config, sizing: sizeTier("prod"), content: buildMonitoringContent(config) })).toThrow(/nodeCount/);
-        expect(registered.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     });
 });
