@@ -11,7 +11,7 @@ import { sizeTier } from "../../../config/tiers";
 import { unwrapSecret } from "../../support/leaks";
 import { allOf, installMocks, promiseOf } from "../../support/mocks";
 import { setStackConfig } from "../../support/stackConfig";
-import { runTool } from "../../support/tools";
+import { runTool } from "../../../harness/tools/run";
 
 installMocks({ stack: "dev" });
 

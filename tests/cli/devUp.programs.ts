@@ -11,9 +11,9 @@ import * as path from "path";
 import { parse, parseDocument } from "yaml";
 
 import { CONFIG_DEFAULTS } from "../../config/stack";
-import { freePort } from "../support/live";
+import { freePort } from "../../harness/live";
 import { REPO_ROOT } from "../support/stackConfig";
-import { toolPath } from "../support/tools";
+import { toolPath } from "../../harness/tools/run";
 import { LANGUAGE_HOST_MISSING, ScratchProject } from "./scratchProject";
 
 /** What a clone holds that dev-up.sh reads (the program's sources too: its checks load the program's config code). */

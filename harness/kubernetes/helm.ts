@@ -9,9 +9,8 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 
 import { CHARTS, K8S_TEST_TOOLS } from "../../config/versions";
-import { toolPath } from "../support/tools";
+import { toolPath } from "../tools/run";
 import { chartArchive } from "./charts";
-import { HELM } from "./programs";
 
 // The suites take the archives through here, next to the rendering.
 export { chartArchive };
@@ -68,7 +67,7 @@ export function helmTemplate(req: ReleaseRequest): string {
             HELM_DATA_HOME: path.join(home, "data"),
         };
         // Not runTool: the CRDs chart renders several MB, past spawnSync's default 1 MB buffer.
-        const r = spawnSync(toolPath(HELM), args, { env, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+        const r = spawnSync(toolPath("helm"), args, { env, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
         if (r.error) throw r.error;
         if (r.status !== 0) throw new Error(`helm template ${req.name} (${req.chart}) failed:\n${r.stderr}`);
         return r.stdout;

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { ensureTools, toolPath } from "../support/tools";
+import { ensureTools } from "../tools/build";
+import { toolPath } from "../tools/run";
 import {
     BINARY_SHA_LABEL,
     contextFiles,

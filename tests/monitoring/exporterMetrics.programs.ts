@@ -9,7 +9,8 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { METRIC_CATALOGUE } from "../../monitoring/catalogue";
 import { natsExporterArgs } from "../../render/exporter";
 import { renderNatsConfig } from "../../render/nats";
-import { freePort, startTool, waitForHttp } from "../support/live";
+import { freePort, waitForHttp } from "../../harness/live";
+import { startTool } from "../../harness/tools/run";
 
 /**
  * Runs the pinned exporter with the stack's exact flags against a live pinned nats-server (loopback only) and reads

@@ -2,7 +2,7 @@
  * A real Kubernetes control plane for the suite: etcd + kube-apiserver at the pinned versions, on loopback, in a temp
  * dir, bounded in time, always stopped. Objects go in with server-side apply and strict field validation (what
  * `kubectl apply --server-side --validate=strict` does) through @kubernetes/client-node. More programs (the
- * controller-manager, the scheduler, kwok: tests/k8s/simulatedNodes.ts) can join it and are stopped with it.
+ * controller-manager, the scheduler, kwok: ./simulatedNodes.ts) can join it and are stopped with it.
  */
 import { ChildProcess, spawn } from "child_process";
 import { generateKeyPairSync, randomBytes } from "crypto";
@@ -10,10 +10,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { freePort, sleep } from "../support/live";
-import { runTool, ToolRun, toolPath } from "../support/tools";
+import { freePort, sleep } from "../live";
+import { runTool, ToolRun, toolPath } from "../tools/run";
 import type { K8sObject } from "./helm";
-import { ETCD, HELM, KUBE_APISERVER } from "./programs";
 
 type ClientNode = typeof import("@kubernetes/client-node", { with: { "resolution-mode": "import" } });
 type RequestContext = InstanceType<ClientNode["RequestContext"]>;
@@ -117,7 +116,7 @@ export class ApiServer {
     private async boot(log: (line: string) => void, timeoutMs: number): Promise<void> {
         const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
         const etcdUrl = `http://127.0.0.1:${etcdClient}`;
-        this.startProgram("etcd", toolPath(ETCD), [
+        this.startProgram("etcd", toolPath("etcd"), [
             "--name",
             "a4co",
             "--data-dir",
@@ -142,7 +141,7 @@ export class ApiServer {
         fs.writeFileSync(path.join(this.dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
         const token = randomBytes(24).toString("hex");
         fs.writeFileSync(path.join(this.dir, "tokens.csv"), `${token},a4co-admin,a4co-admin,system:masters\n`, { mode: 0o600 });
-        this.startProgram("kube-apiserver", toolPath(KUBE_APISERVER), [
+        this.startProgram("kube-apiserver", toolPath("kube-apiserver"), [
             "--etcd-servers",
             etcdUrl,
             "--bind-address",
@@ -304,7 +303,7 @@ export class ApiServer {
 
     /** Runs the pinned Helm against this API server, with Helm's own state in the temp dir. */
     helm(args: string[]): ToolRun {
-        return runTool(HELM, [...args, "--kubeconfig", this.kubeconfig], { env: this.helmEnv(), timeoutMs: 180_000 });
+        return runTool("helm", [...args, "--kubeconfig", this.kubeconfig], { env: this.helmEnv(), timeoutMs: 180_000 });
     }
 
     /**
@@ -314,7 +313,7 @@ export class ApiServer {
     helmAsync(args: string[], timeoutMs: number): Promise<ToolRun> {
         const env = this.helmEnv();
         return new Promise((resolve, reject) => {
-            const proc = spawn(toolPath(HELM), [...args, "--kubeconfig", this.kubeconfig], { env, stdio: ["ignore", "pipe", "pipe"] });
+            const proc = spawn(toolPath("helm"), [...args, "--kubeconfig", this.kubeconfig], { env, stdio: ["ignore", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
             proc.stdout.on("data", (d) => (stdout += String(d)));

@@ -1,7 +1,5 @@
-import { ChildProcess, spawn } from "child_process";
+/** Waiting for live processes and ports, shared by the harness and the suites that drive it. */
 import * as net from "net";
-
-import { toolPath, ToolName, ToolSpec } from "./tools";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,34 +39,4 @@ export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void
         if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
     }
-}
-
-export interface RunningTool {
-    readonly process: ChildProcess;
-    output(): string;
-    /** Sends SIGTERM. */
-    stop(): void;
-    /** Sends SIGTERM and resolves once the process has exited (SIGKILL after `graceMs`), so its files can be removed. */
-    stopAndWait(graceMs?: number): Promise<void>;
-}
-
-/** Starts a tool as a background process (loopback-only configs). */
-export function startTool(name: ToolName | ToolSpec, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): RunningTool {
-    const child = spawn(toolPath(name), args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env, cwd: opts.cwd });
-    let output = "";
-    child.stdout?.on("data", (d) => (output += String(d)));
-    child.stderr?.on("data", (d) => (output += String(d)));
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    return {
-        process: child,
-        output: () => output,
-        stop: () => void child.kill("SIGTERM"),
-        async stopAndWait(graceMs = 10_000) {
-            if (child.exitCode !== null || child.signalCode !== null) return;
-            child.kill("SIGTERM");
-            const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-            await exited;
-            clearTimeout(timer);
-        },
-    };
 }

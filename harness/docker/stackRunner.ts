@@ -8,10 +8,26 @@ import { spawn, spawnSync } from "child_process";
 import Dockerode from "dockerode";
 
 import type { DockerService } from "../../platforms/docker/services";
-import { sleep } from "../support/live";
-import type { DeclaredStack } from "./declared";
+import { sleep } from "../live";
 import type { ImageChoice } from "./imageSource";
 import { ContainerRequest, E2E_NAME_PREFIX, RUN_LABEL, tarOf, translateContainer, translateNetwork, translateVolume } from "./translate";
+
+/** What the program declares for the dev stack (tests/e2e/declared.ts records it under the Pulumi mocks). */
+export interface DeclaredContainer {
+    readonly service: DockerService;
+    readonly dependsOn: readonly DockerService[];
+    readonly inputs: Record<string, unknown>;
+    /** The official image reference the program pulls. */
+    readonly officialRef: string;
+}
+
+export interface DeclaredStack {
+    readonly networks: Record<string, unknown>[];
+    readonly volumes: Record<string, unknown>[];
+    /** In the plan's creation order. */
+    readonly containers: DeclaredContainer[];
+    readonly outputs: Record<string, unknown>;
+}
 
 export interface NotRun {
     readonly service: DockerService;
@@ -77,7 +93,7 @@ export class StackRunner {
             imageFor: (declared: string) => {
                 const c = stack.containers.find((x) => x.inputs.image === declared);
                 const ref = c && this.choiceFor(c.service).ref;
-                if (!ref) throw new Error(`no image to run for ${c?.officialRef ?? declared}: see tests/e2e/imageSource.ts`);
+                if (!ref) throw new Error(`no image to run for ${c?.officialRef ?? declared}: see harness/docker/imageSource.ts`);
                 return ref;
             },
             networkName: (declared: string) => {

@@ -8,10 +8,9 @@
 import * as path from "path";
 
 import type { TierSizing } from "../../config/tiers";
-import { toolPath } from "../support/tools";
+import { toolPath } from "../tools/run";
 import { ApiServer } from "./apiServer";
 import type { K8sObject } from "./helm";
-import { KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KWOK } from "./programs";
 
 /** The StorageClass the suite makes default: no provisioner, the volumes are made up front and bound to their claims. */
 export const SUITE_STORAGE_CLASS = "a4co-suite-local";
@@ -125,13 +124,13 @@ export function storageFor(claims: readonly Claim[]): K8sObject[] {
 /** Starts the controller-manager, the scheduler and kwok against the API server; stopped with it. */
 export function startSimulatedCluster(api: ApiServer, log: (line: string) => void): void {
     const common = ["--kubeconfig", api.kubeconfig, "--leader-elect=false", "--secure-port=0"];
-    api.startProgram("kube-controller-manager", toolPath(KUBE_CONTROLLER_MANAGER), [
+    api.startProgram("kube-controller-manager", toolPath("kube-controller-manager"), [
         ...common,
         `--controllers=${CONTROLLERS.join(",")}`,
         "--use-service-account-credentials=false",
     ]);
-    api.startProgram("kube-scheduler", toolPath(KUBE_SCHEDULER), common);
-    api.startProgram("kwok", toolPath(KWOK), [
+    api.startProgram("kube-scheduler", toolPath("kube-scheduler"), common);
+    api.startProgram("kwok", toolPath("kwok"), [
         "--kubeconfig",
         api.kubeconfig,
         "--manage-all-nodes=true",

@@ -4,7 +4,7 @@ import * as path from "path";
 import { SERVICE_METRICS, seriesNames } from "../../monitoring/instrumentation";
 import { createInstrumentation } from "../../instrumentation";
 import { startOrdersService } from "../../instrumentation/example/ordersService";
-import { freePort } from "../support/live";
+import { freePort } from "../../harness/live";
 import { eventually, useLiveNats, TEST_PASSWORDS } from "./liveNats";
 import { captureLogs, parseExposition, sumSamples } from "./support";
 

@@ -11,7 +11,7 @@ import * as path from "path";
 import { PULUMI_CLI } from "../../config/versions";
 import { stackConfigFromCli } from "../../scripts/cli-stack-config";
 import { PROJECT, REPO_ROOT } from "../support/stackConfig";
-import { toolPath } from "../support/tools";
+import { toolPath } from "../../harness/tools/run";
 import { CliRun, LANGUAGE_HOST_MISSING, ScratchProject } from "./scratchProject";
 
 /** `preview` got past every config check and stopped only because the program cannot be started here. */

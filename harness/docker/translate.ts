@@ -6,7 +6,7 @@
  * Deliberate differences from the provider, all in one place:
  *  - names get the prefix `a4co-e2e-` (containers, network, volumes), so the suite never touches a user's real dev
  *    stack; network aliases (the DNS names the configs use) are kept;
- *  - the image is the local image standing in for the official reference (tests/e2e/images.ts);
+ *  - the image is the local image standing in for the official reference (harness/docker/images.ts);
  *  - every object carries the label `a4co.e2e=<run id>` for cleanup.
  */
 import type Dockerode from "dockerode";
@@ -31,7 +31,7 @@ function unknownFields(what: string, inputs: Inputs, known: readonly string[]): 
     const extra = Object.keys(inputs).filter((k) => !known.includes(k) && inputs[k] !== undefined);
     if (extra.length > 0)
         throw new Error(
-            `${what} sets ${extra.map((k) => `'${k}'`).join(", ")}, which the e2e runner does not translate: add the translation to tests/e2e/translate.ts (never drop a field)`,
+            `${what} sets ${extra.map((k) => `'${k}'`).join(", ")}, which the e2e runner does not translate: add the translation to harness/docker/translate.ts (never drop a field)`,
         );
 }
 

@@ -1,5 +1,5 @@
 /**
- * Where the k8s suite's chart archives come from (tests/k8s/charts.ts): an offline mirror named by A4CO_CHARTS_DIR,
+ * Where the k8s suite's chart archives come from (harness/kubernetes/charts.ts): an offline mirror named by A4CO_CHARTS_DIR,
  * else the chart cache, else a real `helm pull` from the chart's repository (here a repository served on 127.0.0.1),
  * and one message naming both ways when neither works. Helm is the pinned one, built like the suite's other programs.
  */
@@ -8,16 +8,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { freePort, waitFor } from "../support/live";
-import { ensureTools, toolPath } from "../support/tools";
-import { chartArchive, chartCacheDir, ChartSpec } from "./charts";
-import { HELM } from "./programs";
+import { freePort, waitFor } from "../../../harness/live";
+import { chartArchive, chartCacheDir, ChartSpec } from "../../../harness/kubernetes/charts";
+import { ensureTools } from "../../../harness/tools/build";
+import { TOOLS } from "../../../harness/tools/recipes";
+import { toolPath } from "../../../harness/tools/run";
 
 let helm: string;
 beforeAll(() => {
-    ensureTools((line) => process.stderr.write(`[tools] ${line}\n`), [HELM]);
+    ensureTools((line) => process.stderr.write(`[tools] ${line}\n`), [TOOLS.helm]);
     // Resolved before the tests point XDG_CACHE_HOME elsewhere: the tool cache lives under it too.
-    helm = toolPath(HELM);
+    helm = toolPath("helm");
 }, 600_000); // a cold build downloads Helm's modules first
 
 let work: string;

@@ -22,8 +22,7 @@ import { createHash } from "crypto";
 
 import { imageRef, VERSIONS } from "../../config/versions";
 import type { DockerService } from "../../platforms/docker/stack";
-import { toolSpec, ToolSpec } from "../support/tools";
-import { alertmanagerServerSpec, prometheusServerSpec } from "./programs";
+import { TOOLS, ToolSpec } from "../tools/recipes";
 
 /**
  * The services never built here, with the reason: each is or links AGPL code (README, Licence). Their official
@@ -86,10 +85,10 @@ const localRef = (name: string, tag: string) => `a4co-e2e/${name}:${tag}`;
 
 /** The table official reference -> local image, with what each image reproduces. Pure. */
 export function e2eImages(): E2eImage[] {
-    const prom = prometheusServerSpec();
-    const am = alertmanagerServerSpec();
-    const nats = toolSpec("nats-server");
-    const exporter = toolSpec("prometheus-nats-exporter");
+    const prom = TOOLS.prometheus;
+    const am = TOOLS.alertmanager;
+    const nats = TOOLS["nats-server"];
+    const exporter = TOOLS["prometheus-nats-exporter"];
     return [
         {
             service: "prometheus",
@@ -97,7 +96,7 @@ export function e2eImages(): E2eImage[] {
             localRef: localRef("prometheus", VERSIONS.prometheus.tag),
             programs: [
                 { spec: prom, path: "/bin/prometheus" },
-                { spec: toolSpec("promtool"), path: "/bin/promtool" },
+                { spec: TOOLS.promtool, path: "/bin/promtool" },
             ],
             user: "nobody",
             workdir: "/prometheus",
@@ -116,7 +115,7 @@ export function e2eImages(): E2eImage[] {
             localRef: localRef("alertmanager", VERSIONS.alertmanager.tag),
             programs: [
                 { spec: am, path: "/bin/alertmanager" },
-                { spec: toolSpec("amtool"), path: "/bin/amtool" },
+                { spec: TOOLS.amtool, path: "/bin/amtool" },
             ],
             user: "nobody",
             workdir: "/alertmanager",

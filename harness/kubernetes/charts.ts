@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { toolCacheRoot, toolPath } from "../support/tools";
-import { HELM } from "./programs";
+import { toolCacheRoot } from "../tools/build";
+import { toolPath } from "../tools/run";
 
 /** A pinned chart as CHARTS declares it. */
 export interface ChartSpec {
@@ -62,7 +62,7 @@ export function chartArchive(chart: ChartSpec, opts: { helm?: string } = {}): st
     }
     const cached = path.join(chartCacheDir(), file);
     if (fs.existsSync(cached)) return cached;
-    const pulled = pullChart(chart, opts.helm ?? toolPath(HELM));
+    const pulled = pullChart(chart, opts.helm ?? toolPath("helm"));
     if (typeof pulled !== "string")
         throw new Error(
             `chart ${chart.chart} ${chart.version} is not in the chart cache (${cached}) and could not be pulled: ` +

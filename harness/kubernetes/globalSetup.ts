@@ -1,7 +1,7 @@
 import { CHARTS } from "../../config/versions";
-import { ensureTools } from "../support/tools";
+import { ensureTools } from "../tools/build";
+import { TOOLS } from "../tools/recipes";
 import { chartArchive, chartSourceDescription } from "./charts";
-import { HELM } from "./programs";
 
 /**
  * jest globalSetup of the k8s suite: every pinned chart archive resolved once, before any test file builds or starts
@@ -10,7 +10,7 @@ import { HELM } from "./programs";
  */
 export default function globalSetup(): void {
     const log = (line: string) => process.stderr.write(`[k8s charts] ${line}\n`);
-    ensureTools(log, [HELM]);
+    ensureTools(log, [TOOLS.helm]);
     const started = Date.now();
     log(`charts from ${chartSourceDescription()}`);
     for (const chart of Object.values(CHARTS)) log(`${chart.chart} ${chart.version}: ${chartArchive(chart)}`);
