@@ -10,4 +10,7 @@ module.exports = {
     roots: ["<rootDir>/tests"],
     testMatch: ["**/*.test.ts"],
     testTimeout: 60000,
+    // Every core (jest's default leaves one idle): the files are CPU-bound and the main process has little to do; on a
+    // two-core machine this is the difference between about 50 s and 70 s.
+    maxWorkers: "100%",
 };
