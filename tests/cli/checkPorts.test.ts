@@ -4,7 +4,7 @@ import * as net from "net";
 import { checkPorts, parseDockerPs, portClaims, portInUse, portProblems, PublishedPort } from "../../scripts/check-ports";
 import { CONFIG_DEFAULTS } from "../../config/defaults";
 import { configFor, parseStackConfig } from "../../config/stack";
-import { freePort } from "../support/live";
+import { freePort } from "../../harness/live";
 
 const claims = portClaims({ ports: CONFIG_DEFAULTS.ports });
 const grafanaOnLoopback: PublishedPort = { container: "a4co-grafana", hostIp: "127.0.0.1", hostPort: 3000 };

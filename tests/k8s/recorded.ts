@@ -7,7 +7,7 @@ import type { KubernetesStackConfig } from "../../config/types";
 import { unwrapSecret } from "../support/leaks";
 import { registered } from "../support/mocks";
 import { recordProdStack, RELEASE_TYPE } from "../platforms/kubernetes/programRecording";
-import type { K8sObject, ReleaseRequest } from "./helm";
+import type { K8sObject, ReleaseRequest } from "../../harness/kubernetes/helm";
 
 export interface Recorded {
     readonly config: KubernetesStackConfig;
