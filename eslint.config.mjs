@@ -38,8 +38,8 @@ export default defineConfig(
         },
     },
     {
-        // Tests and fixtures parse YAML/JSON into loosely typed objects on purpose.
-        files: ["tests/**/*.ts"],
+        // Tests, fixtures and the harness parse YAML/JSON (rendered manifests) into loosely typed objects on purpose.
+        files: ["tests/**/*.ts", "harness/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "off" },
     },
     {

@@ -28,7 +28,7 @@ export interface NatsUserSpec {
     readonly role: NatsRole;
 }
 
-/** Published host ports (Docker) / service ports (Kubernetes). */
+/** Published host ports of the Docker stack (the Kubernetes Services keep the charts' ports). */
 export interface PortsConfig {
     readonly grafana: number;
     readonly prometheus: number;
@@ -89,20 +89,10 @@ export interface DockerEngineConfig {
     readonly swapLimit: boolean;
 }
 
-/** The validated stack configuration. Produced once by `loadStackConfig()`; components receive parts of it. */
-export interface StackConfig {
-    readonly platform: Platform;
+/** Settings both platforms read. */
+export interface CommonStackConfig {
     readonly tier: TierName;
     readonly logLevel: LogLevel;
-    readonly logCollector: LogCollector;
-    /** Host address ports are published on (Docker). Defaults to 127.0.0.1. */
-    readonly bindAddress: string;
-    /**
-     * Host name in the URLs users and notifications open (alert links, Grafana's root URL, the stack outputs). Unset:
-     * the bind address, or `localhost` when the stack listens on every interface.
-     */
-    readonly externalHost?: string;
-    readonly ports: PortsConfig;
     /** Prometheus retention time, a Prometheus duration such as `30d`. */
     readonly prometheusRetention: string;
     /** Loki retention period, a Prometheus duration such as `744h` or `31d` (at least 24h), as Loki takes it. */
@@ -111,13 +101,44 @@ export interface StackConfig {
     /** Subjects the `service` role may publish and subscribe to. */
     readonly natsAppSubjects: readonly string[];
     readonly alertReceiver?: AlertReceiverConfig;
-    readonly scrapeTargets: readonly ScrapeTarget[];
     /** When set, Grafana's Loki datasource links `traceId` fields to this URL (use `${__value.raw}`). */
     readonly traceUrl?: string;
     /** Base URL of the runbooks; an alert's `runbook_url` is `<base>/<AlertName>.md`. */
     readonly runbookBaseUrl: string;
     /** Keep data volumes / PVCs on `pulumi destroy`. Defaults to true. */
     readonly retainData: boolean;
-    readonly kubernetes: KubernetesConfig;
+}
+
+/** Settings only the Docker platform reads; each is also a config key of its own (config/keys.ts). */
+export interface DockerSettings {
+    readonly logCollector: LogCollector;
+    /** Host address ports are published on. Defaults to 127.0.0.1. */
+    readonly bindAddress: string;
+    /**
+     * Host name in the URLs users and notifications open (alert links, Grafana's root URL, the stack outputs). Unset:
+     * the bind address, or `localhost` when the stack listens on every interface.
+     */
+    readonly externalHost?: string;
+    readonly ports: PortsConfig;
+    readonly scrapeTargets: readonly ScrapeTarget[];
     readonly docker: DockerEngineConfig;
 }
+
+/** Settings only the Kubernetes platform reads; each is also a config key of its own (config/keys.ts). */
+export interface KubernetesSettings {
+    readonly kubernetes: KubernetesConfig;
+}
+
+export interface DockerStackConfig extends CommonStackConfig, DockerSettings {
+    readonly platform: "docker";
+}
+
+export interface KubernetesStackConfig extends CommonStackConfig, KubernetesSettings {
+    readonly platform: "kubernetes";
+}
+
+/**
+ * The validated stack configuration, one shape per platform: a key of the other platform is refused by the config
+ * stage, so nothing is parsed that the platform does not read. Produced once by `loadStackConfig()`.
+ */
+export type StackConfig = DockerStackConfig | KubernetesStackConfig;

@@ -8,7 +8,7 @@ import { RECORDING_GROUPS } from "./rules";
 export const METRIC_CATALOGUE = {
     /**
      * prometheus-nats-exporter at the pinned version with the stack's flags (`-prefix=nats`, varz/connz/healthz/jsz):
-     * confirmed by tests/monitoring/exporterMetrics.test.ts against a live pinned nats-server.
+     * confirmed by tests/monitoring/exporterMetrics.programs.ts against a live pinned nats-server.
      */
     natsExporter: [
         "nats_varz_connections",

@@ -12,7 +12,7 @@ import type {
 } from "@pulumi/policy";
 
 import { checkPublicPorts, NO_PUBLIC_PORTS } from "./exposure";
-import { checkGeneratedSecrets, NO_PLAINTEXT_GENERATED_SECRETS } from "./generatedSecrets";
+import { checkGeneratedSecretFlows, checkGeneratedSecrets, NO_PLAINTEXT_GENERATED_SECRETS, ResourceWithDependencies } from "./generatedSecrets";
 import { checkHelmRelease, HELM_RELEASE_TIMEOUT_AND_NAME } from "./helmReleases";
 import { DEFAULT_POLICY_SETTINGS, PolicySettings, ResourceUnderPolicy, Violation } from "./model";
 import { checkPinnedVersions, PINNED_VERSIONS } from "./pinnedVersions";
@@ -56,11 +56,11 @@ export const RESOURCE_RULES: readonly ResourceRule[] = [
     { name: HELM_RELEASE_TIMEOUT_AND_NAME, description: "Every Helm release has a timeout and a fixed release name.", check: checkHelmRelease },
 ];
 
-/** The stack rule: generated passwords never in plain text. */
+/** The stack rule: generated passwords flow only into the properties made to carry them, and never sit in plain text. */
 export const STACK_RULE = {
     name: NO_PLAINTEXT_GENERATED_SECRETS,
-    description: "No generated password appears in a non-secret input or output of any resource.",
-    check: (resources: readonly ResourceUnderPolicy[]) => checkGeneratedSecrets(resources),
+    description: "No generated password flows into, or appears in, a non-secret input or output of any resource.",
+    check: (resources: readonly ResourceWithDependencies[]) => [...checkGeneratedSecretFlows(resources), ...checkGeneratedSecrets(resources)],
 } as const;
 
 /** The pack's config: the stack settings the rules depend on (a pack cannot read stack config). */
@@ -102,7 +102,15 @@ export function buildPolicies(): (ResourceValidationPolicy | StackValidationPoli
         enforcementLevel: "mandatory",
         validateStack: (args, reportViolation) => {
             const byName = new Map<string, PolicyResource>(args.resources.map((r) => [r.name, r]));
-            for (const v of STACK_RULE.check(args.resources.map((r) => ({ type: r.type, name: r.name, props: r.props })))) {
+            const resources = args.resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                props: r.props,
+                propertyDependencies: Object.fromEntries(
+                    Object.entries(r.propertyDependencies ?? {}).map(([prop, deps]) => [prop, deps.map((d) => ({ type: d.type, name: d.name }))]),
+                ),
+            }));
+            for (const v of STACK_RULE.check(resources)) {
                 reportViolation(v.message, byName.get(v.resource)?.urn);
             }
         },

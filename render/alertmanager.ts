@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 
-import type { AlertReceiverKind } from "../config/types";
+import type { AlertReceiverKind, LogLevel } from "../config/types";
+import { logLevelFor } from "./logLevels";
 
 /** Name of the receiver that drops alerts; Watchdog always goes there. */
 export const NULL_RECEIVER = "null";
@@ -77,6 +78,11 @@ export function renderAlertmanagerConfig(opts: AlertmanagerConfigOptions): strin
  * Alertmanager's command line. `externalUrl` is where users reach it: notification links and silence URLs point
  * there instead of at the container's id.
  */
-export function alertmanagerArgs(opts: { configFile: string; dataDir: string; externalUrl: string }): string[] {
-    return [`--config.file=${opts.configFile}`, `--storage.path=${opts.dataDir}`, `--web.external-url=${opts.externalUrl}`];
+export function alertmanagerArgs(opts: { configFile: string; dataDir: string; externalUrl: string; logLevel: LogLevel }): string[] {
+    return [
+        `--config.file=${opts.configFile}`,
+        `--storage.path=${opts.dataDir}`,
+        `--web.external-url=${opts.externalUrl}`,
+        `--log.level=${logLevelFor("alertmanager", opts.logLevel)}`,
+    ];
 }

@@ -1,5 +1,6 @@
 import { JSON_LOG_FIELDS, LOG_LABELS } from "../monitoring/logLabels";
 import { DEFAULT_SERVICE_LABEL, DOCKER_RELABEL_RULES, LogCollectorOptions } from "./promtail";
+import { logLevelFor } from "./logLevels";
 
 /** An Alloy string literal: double-quoted with Go-style escapes, which JSON string escaping satisfies. */
 const str = (s: string): string => JSON.stringify(s);
@@ -28,7 +29,7 @@ export function renderAlloyConfig(opts: LogCollectorOptions): string {
     const fields = Object.fromEntries(JSON_LOG_FIELDS.map((f) => [f, f]));
     const labels = Object.fromEntries(JSON_LOG_FIELDS.map((f) => [LOG_LABELS[f], f]));
     return `logging {
-  level = ${str(opts.logLevel)}
+  level = ${str(logLevelFor("alloy", opts.logLevel))}
 }
 
 discovery.docker "containers" {

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 
 import { DATASOURCE_TYPES, DATASOURCE_UIDS } from "../monitoring/datasources";
 import type { LogLevel } from "../config/types";
+import { logLevelFor } from "./logLevels";
 
 export interface GrafanaDatasourceOptions {
     readonly prometheusUrl: string;
@@ -113,7 +114,7 @@ export function grafanaEnvironment(opts: GrafanaEnvironmentOptions): string[] {
         "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES=false",
         `GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH=${opts.homeDashboardPath}`,
         `GF_SERVER_ROOT_URL=${opts.rootUrl}`,
-        `GF_LOG_LEVEL=${opts.logLevel}`,
+        `GF_LOG_LEVEL=${logLevelFor("grafana", opts.logLevel)}`,
     ];
 }
 

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 
 import type { LogLevel } from "../config/types";
+import { logLevelFor } from "./logLevels";
 
 export interface LokiConfigOptions {
     /** `limits_config.retention_period`, a Go duration of at least 24h. */
@@ -30,7 +31,7 @@ export function renderLokiConfig(opts: LokiConfigOptions): string {
         server: {
             http_listen_port: opts.httpPort ?? 3100,
             grpc_listen_port: 9096,
-            log_level: opts.logLevel,
+            log_level: logLevelFor("loki", opts.logLevel),
         },
         common: {
             instance_addr: "127.0.0.1",

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 
 import type { LogLevel } from "../config/types";
 import { LOKI_INDEX_PERIOD } from "./loki";
+import { logLevelFor } from "./logLevels";
 
 /** Data directory of loki-stack's Loki: its chart mounts the PVC at /data and makes the root filesystem read-only. */
 export const LOKI_STACK_DATA_DIR = "/data/loki";
@@ -19,7 +20,7 @@ export function renderLokiStackConfig(opts: {
     const dir = LOKI_STACK_DATA_DIR;
     return stringify({
         auth_enabled: false,
-        server: { http_listen_port: 3100, grpc_listen_port: 9095, log_level: opts.logLevel },
+        server: { http_listen_port: 3100, grpc_listen_port: 9095, log_level: logLevelFor("loki", opts.logLevel) },
         common: {
             path_prefix: dir,
             replication_factor: 1,

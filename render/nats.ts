@@ -1,4 +1,5 @@
 import type { NatsRole, NatsUserSpec } from "../config/types";
+import { logLevelFor } from "./logLevels";
 
 /** The account every application user lives in; JetStream is enabled for it. */
 export const NATS_APP_ACCOUNT = "APP";
@@ -89,7 +90,7 @@ export function renderNatsConfig(opts: NatsConfigOptions): string {
         server_name: opts.serverName,
         listen: `${opts.host ?? "0.0.0.0"}:${opts.clientPort}`,
         http: `${opts.host ?? "0.0.0.0"}:${opts.monitoringPort}`,
-        debug: opts.logLevel === "debug",
+        ...logLevelFor("nats", opts.logLevel),
         logtime: true,
         jetstream: {
             store_dir: opts.jetstream.storeDir,

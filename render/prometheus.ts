@@ -1,7 +1,8 @@
 import { stringify } from "yaml";
 
 import { JOBS } from "../monitoring/jobs";
-import type { ScrapeTarget } from "../config/types";
+import type { LogLevel, ScrapeTarget } from "../config/types";
+import { logLevelFor } from "./logLevels";
 
 /** Where each scrape job of the job-label contract finds its target (`host:port`). */
 export interface PrometheusTargets {
@@ -73,6 +74,7 @@ export function prometheusArgs(opts: {
     retentionSize: string;
     /** The URL users reach Prometheus at: alerts' "Source" links (generatorURL) point there, not at a container id. */
     externalUrl: string;
+    logLevel: LogLevel;
 }): string[] {
     return [
         `--config.file=${opts.configFile}`,
@@ -81,5 +83,6 @@ export function prometheusArgs(opts: {
         `--storage.tsdb.retention.size=${opts.retentionSize}`,
         `--web.external-url=${opts.externalUrl}`,
         "--web.enable-lifecycle",
+        `--log.level=${logLevelFor("prometheus", opts.logLevel)}`,
     ];
 }

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 
 import { JSON_LOG_FIELDS, LOG_LABELS } from "../monitoring/logLabels";
 import type { LogLevel } from "../config/types";
+import { logLevelFor } from "./logLevels";
 
 export interface LogCollectorOptions {
     /** Loki's push endpoint, e.g. `http://loki:3100/loki/api/v1/push`. */
@@ -38,7 +39,7 @@ export const DOCKER_RELABEL_RULES = (serviceLabel: string) => [
 export function renderPromtailConfig(opts: LogCollectorOptions): string {
     const serviceLabel = opts.serviceLabel ?? DEFAULT_SERVICE_LABEL;
     return stringify({
-        server: { http_listen_port: PROMTAIL_HTTP_PORT, grpc_listen_port: 0, log_level: opts.logLevel },
+        server: { http_listen_port: PROMTAIL_HTTP_PORT, grpc_listen_port: 0, log_level: logLevelFor("promtail", opts.logLevel) },
         positions: { filename: PROMTAIL_POSITIONS_FILE },
         clients: [{ url: opts.lokiPushUrl }],
         scrape_configs: [

@@ -1,10 +1,10 @@
 /**
- * `npm run e2e:images`: builds the local images the e2e suite runs (tests/e2e/images.ts has the table official
+ * `npm run e2e:images`: builds the local images the e2e suite runs (harness/docker/images.ts has the table official
  * reference -> local image and the official Dockerfiles each reproduces), programs built from their Go modules at
  * the pins of config/versions.ts. Idempotent: images with the same binaries and recipe are kept.
  */
-import { ensureEngine } from "../tests/e2e/engine";
-import { ensureImages } from "../tests/e2e/imageBuild";
+import { ensureEngine } from "../harness/docker/engine";
+import { ensureImages } from "../harness/docker/imageBuild";
 
 async function main(): Promise<void> {
     const started = Date.now();

@@ -13,7 +13,8 @@ import * as net from "net";
 import { parse } from "yaml";
 
 import { DOCKER_PREFIX } from "../platforms/docker/services";
-import type { StackConfig } from "../config/types";
+import { configFor } from "../config/stack";
+import type { DockerSettings, StackConfig } from "../config/types";
 import { stackConfigFromCli } from "./cli-stack-config";
 
 /** A host port a running container publishes, as the engine reports it. */
@@ -32,7 +33,7 @@ export interface PortClaim {
 const ANY_ADDRESS = new Set(["0.0.0.0", "::", ""]);
 
 /** The stack's published ports, each with the key a user changes to move it. */
-export function portClaims(config: Pick<StackConfig, "ports">): PortClaim[] {
+export function portClaims(config: Pick<DockerSettings, "ports">): PortClaim[] {
     return Object.entries(config.ports).map(([field, port]) => ({ key: `ports.${field}`, port }));
 }
 
@@ -104,7 +105,7 @@ export function dockerPublishedPorts(): PublishedPort[] {
 }
 
 /** Every problem with the stack's ports; the engine lookup is injected so tests need no Docker. */
-export async function checkPorts(config: StackConfig, published: () => PublishedPort[]): Promise<string[]> {
+export async function checkPorts(config: Pick<DockerSettings, "ports" | "bindAddress">, published: () => PublishedPort[]): Promise<string[]> {
     const claims = portClaims(config);
     const inUse = new Set<number>();
     for (const c of claims) if (await portInUse(c.port, config.bindAddress)) inUse.add(c.port);
@@ -118,13 +119,13 @@ async function main(): Promise<void> {
     let config: StackConfig;
     try {
         const project = (parse(fs.readFileSync("Pulumi.yaml", "utf8")) as { name: string }).name;
-        config = stackConfigFromCli(Buffer.concat(chunks).toString("utf8"), project);
+        config = stackConfigFromCli(Buffer.concat(chunks).toString("utf8"), project, "dev");
     } catch (e) {
         // The program would refuse the same config with the same message; say it before `pulumi up`.
         process.stderr.write(`dev-up: ${(e as Error).message}\n`);
         process.exit(1);
     }
-    const problems = await checkPorts(config, dockerPublishedPorts);
+    const problems = await checkPorts(configFor(config, "docker"), dockerPublishedPorts);
     if (problems.length > 0) {
         process.stderr.write(problems.map((p) => `dev-up: ${p}\n`).join(""));
         process.exit(1);

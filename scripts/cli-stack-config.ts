@@ -9,7 +9,7 @@ import { loadStackConfig } from "../config/stack";
 import type { StackConfig } from "../config/types";
 
 /** Secrets stay `[secret]` without `--show-secrets`; the loader only wraps them in a secret Output. */
-export function stackConfigFromCli(json: string, project: string): StackConfig {
+export function stackConfigFromCli(json: string, project: string, stack: string): StackConfig {
     const entries = JSON.parse(json) as Record<string, { value?: string; objectValue?: unknown; secret?: boolean }>;
     const all: Record<string, string> = {};
     const secrets: string[] = [];
@@ -18,5 +18,5 @@ export function stackConfigFromCli(json: string, project: string): StackConfig {
         if (entry.secret) secrets.push(key);
     }
     pulumi.runtime.setAllConfig(all, secrets);
-    return loadStackConfig(new pulumi.Config(project));
+    return loadStackConfig(new pulumi.Config(project), stack);
 }

@@ -36,7 +36,7 @@ async function main(stack: string | undefined): Promise<void> {
         if (name === "alertReceiverUrl") hasReceiverUrl = true;
         else raw[name] = value;
     }
-    const config = parseStackConfig(raw, hasReceiverUrl ? pulumi.output("<secret in the Pulumi state>") : undefined);
+    const config = parseStackConfig(raw, hasReceiverUrl ? pulumi.output("<secret in the Pulumi state>") : undefined, stack);
     const sizing = sizeTier(config.tier);
     const content = buildMonitoringContent(config);
     const out = path.join(root, "out", stack);
@@ -66,7 +66,7 @@ async function main(stack: string | undefined): Promise<void> {
         write("nats/nats.conf", renderDockerNatsConfig(config, sizing, placeholderUsers));
         write(
             "nats-exporter/args.txt",
-            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port).join("\n")}\n`,
+            `${natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port, { logLevel: config.logLevel }).join("\n")}\n`,
         );
     }
     if (config.platform === "kubernetes") {

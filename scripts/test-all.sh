@@ -3,12 +3,13 @@
 #   engine      a Docker engine that answers (installed and started as root on Debian/Ubuntu), for dev-up and e2e
 #   typecheck   tsc --noEmit (ts-jest does not type-check)
 #   lint        ESLint (type-aware) and Prettier
-#   unit        jest: mocks, generated files checked by the real programs, instrumentation against nats-server,
-#               the Pulumi CLI on the project and stack files, LogQL against Loki, policies, workflows
+#   unit        jest (*.test.ts): mocks, pure checks, LogQL and Loki config by reference, policies, workflows; no Go
+#   programs    jest (*.programs.ts): generated files checked by the real programs, instrumentation against
+#               nats-server, the Pulumi CLI on the project and stack files, actionlint, Helm (builds them once)
 #   e2e         the dev stack on a real Docker engine (installs and starts one when root on Debian/Ubuntu)
 #   k8s         the prod charts rendered by Helm and applied to a real kube-apiserver
 # A suite that fails does not stop the others; the exit status is non-zero if any failed.
-# Run one suite alone with npm run test:unit | lint | test:e2e | test:k8s.
+# Run one suite alone with npm run test:unit | test:programs | lint | test:e2e | test:k8s.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +48,8 @@ suite() {
 suite engine npx ts-node --transpile-only scripts/ensure-engine.ts
 suite typecheck npx tsc --noEmit
 suite lint npm run --silent lint
-suite unit npx jest
+suite unit npm run --silent test:unit
+suite programs npm run --silent test:programs
 suite e2e npm run --silent test:e2e
 suite k8s npm run --silent test:k8s
 

@@ -1,18 +1,15 @@
 /**
  * The licences the project takes on: its own (Apache-2.0), every npm package in the lockfile (permissive or data
  * licences only), and every Go module the tests build (Apache-2.0, MIT or BSD; never an AGPL module such as Loki's,
- * Grafana's or k6's, and no built program may link one).
+ * Grafana's or k6's, and no built program may link one). The module licences and what each built program links are read
+ * with Go in tests/licences.programs.ts.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
+import { ALL_TOOLS } from "../harness/tools/recipes";
+import { AGPL_GO_MODULES, isAgplModule, licenceFamily } from "./support/licences";
 import { REPO_ROOT } from "./support/stackConfig";
-import { ACTIONLINT } from "./workflows/actionlint";
-import { alertmanagerServerSpec, prometheusServerSpec } from "./e2e/programs";
-import { K8S_CLUSTER_PROGRAMS, K8S_PROGRAMS } from "./k8s/programs";
-import { TOOL_NAMES, toolPath, toolSpec, ToolSpec } from "./support/tools";
 
 /** SPDX identifiers an npm dependency may carry: permissive code licences, and the data licences of caniuse and co. */
 const NPM_ALLOWED = new Set([
@@ -39,9 +36,6 @@ const NPM_READ_BY_HAND: Readonly<Record<string, string>> = {
     // "SEE LICENSE IN LICENSE": the file is the MIT licence.
     "node_modules/@logdna/tail-file": "MIT",
 };
-/** Go modules the project never builds (the machines' module list marks them "not to use: under the AGPL"). */
-const AGPL_GO_MODULES = ["github.com/grafana/loki/v3", "github.com/grafana/grafana", "github.com/grafana/tempo", "go.k6.io/k6"];
-
 /** Each alternative of an SPDX expression such as `(MIT OR CC0-1.0)` or `(BSD-3-Clause AND Apache-2.0)`. Pure. */
 export function spdxParts(expression: string): string[] {
     return expression
@@ -49,47 +43,6 @@ export function spdxParts(expression: string): string[] {
         .split(/\s+(?:OR|AND)\s+/)
         .map((p) => p.trim())
         .filter(Boolean);
-}
-
-/** The licence family of a licence file's text. Pure. */
-export function licenceFamily(text: string): "Apache-2.0" | "MIT" | "BSD" | "AGPL" | "GPL" | "unknown" {
-    if (/GNU AFFERO GENERAL PUBLIC LICENSE/i.test(text)) return "AGPL";
-    if (/GNU (LESSER )?GENERAL PUBLIC LICENSE/i.test(text)) return "GPL";
-    if (/Apache License[\s\S]{0,80}Version 2\.0/i.test(text)) return "Apache-2.0";
-    if (/Permission is hereby granted, free of charge/i.test(text)) return "MIT";
-    if (/Redistribution and use in source and binary forms/i.test(text)) return "BSD";
-    return "unknown";
-}
-
-/** Every program the suites build, from the recipe tables of each suite. */
-const BUILT: readonly ToolSpec[] = [
-    ...TOOL_NAMES.map((n) => toolSpec(n)),
-    toolSpec("pulumi"),
-    ACTIONLINT,
-    prometheusServerSpec(),
-    alertmanagerServerSpec(),
-    ...K8S_PROGRAMS,
-    ...K8S_CLUSTER_PROGRAMS,
-];
-
-/** The licence file of `module@version`, from the Go module cache (`go mod download` fetches it once). */
-function moduleLicence(module: string, version: string): string {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-licence-"));
-    try {
-        const r = spawnSync("go", ["mod", "download", "-json", `${module}@${version}`], {
-            cwd,
-            encoding: "utf8",
-            env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
-            timeout: 600_000,
-        });
-        if (r.status !== 0) throw new Error(`go mod download ${module}@${version}: ${r.stderr}${r.stdout}`);
-        const dir = (JSON.parse(r.stdout) as { Dir: string }).Dir;
-        const file = ["LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-        if (!file) throw new Error(`${module}@${version} has no licence file in ${dir}`);
-        return fs.readFileSync(file, "utf8");
-    } finally {
-        fs.rmSync(cwd, { recursive: true, force: true });
-    }
 }
 
 describe("the project's own licence", () => {
@@ -120,26 +73,14 @@ describe("npm dependencies", () => {
     });
 });
 
-describe("Go modules the suites build", () => {
+describe("Go modules the suites build (the recipe table, harness/tools/recipes.ts)", () => {
     it("include no AGPL module", () => {
-        expect(BUILT.filter((s) => AGPL_GO_MODULES.some((m) => s.module === m || s.module.startsWith(`${m}/`))).map((s) => s.module)).toEqual([]);
+        expect(ALL_TOOLS.filter((s) => isAgplModule(s.module)).map((s) => s.module)).toEqual([]);
     });
-    it.each(BUILT.map((s) => [`${s.name} (${s.module}@${s.version})`, s] as const))(
-        "%s is under a permissive licence",
-        (_name, spec) => {
-            expect({ module: spec.module, licence: licenceFamily(moduleLicence(spec.module, spec.version)) }).toEqual({
-                module: spec.module,
-                licence: expect.stringMatching(/^(Apache-2\.0|MIT|BSD)$/),
-            });
-        },
-        600_000,
-    );
-    it.each([...TOOL_NAMES, "pulumi" as const])("%s, as built, links no AGPL module (go version -m)", (name) => {
-        const r = spawnSync("go", ["version", "-m", toolPath(name)], { encoding: "utf8" });
-        expect(r.status).toBe(0);
-        const deps = [...r.stdout.matchAll(/^\s+(?:dep|=>)\s+(\S+)\s/gm)].map((m) => m[1]);
-        expect(deps.length).toBeGreaterThan(0);
-        expect(deps.filter((d) => AGPL_GO_MODULES.some((m) => d === m || d.startsWith(`${m}/`)))).toEqual([]);
+    it("is a check that refuses an AGPL module and the packages below it", () => {
+        for (const m of AGPL_GO_MODULES) expect(isAgplModule(m)).toBe(true);
+        expect(isAgplModule("github.com/grafana/loki/v3/pkg/logql")).toBe(true);
+        expect(isAgplModule("github.com/grafana/loki-client")).toBe(false);
     });
     it("tells the licence families apart", () => {
         expect(licenceFamily("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3")).toBe("AGPL");

@@ -18,8 +18,10 @@ import { connect, NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
 import { renderNatsConfig } from "../../render/nats";
-import { freePort, startTool, waitForHttp } from "../../tests/support/live";
-import { ensureTools } from "../../tests/support/tools";
+import { freePort, waitForHttp } from "../../harness/live";
+import { ensureTools } from "../../harness/tools/build";
+import { TOOLS } from "../../harness/tools/recipes";
+import { startTool } from "../../harness/tools/run";
 import { createServiceMetrics, ensureEventStream, EventPublisher } from "..";
 import { EVENT_TYPES } from "../generator/domain";
 import { parseGeneratorFlags } from "../generator/flags";
@@ -86,7 +88,7 @@ function timeJetStream(n: number, publishOne: (i: number) => Promise<unknown>): 
 }
 
 async function startServer(dir: string): Promise<{ url: string; stop: () => void }> {
-    ensureTools((line) => process.stderr.write(`[tools] ${line}\n`), ["nats-server"]);
+    ensureTools((line) => process.stderr.write(`[tools] ${line}\n`), [TOOLS["nats-server"]]);
     const [clientPort, monitoringPort] = [await freePort(), await freePort()];
     const conf = path.join(dir, "nats.conf");
     fs.writeFileSync(

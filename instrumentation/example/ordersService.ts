@@ -1,4 +1,4 @@
-// The README's example service (tests/instrumentation/example.test.ts runs it against a real nats-server).
+// The README's example service (tests/instrumentation/example.programs.ts runs it against a real nats-server).
 import { randomUUID } from "crypto";
 import * as http from "http";
 import { connect } from "@nats-io/transport-node";

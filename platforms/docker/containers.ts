@@ -11,7 +11,7 @@ import { natsExporterArgs } from "../../render/exporter";
 import { grafanaContainerCommand, grafanaEnvironment } from "../../render/grafana";
 import { prometheusArgs } from "../../render/prometheus";
 import type { SizedService, StoredService, TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { DockerSettings, DockerStackConfig } from "../../config/types";
 import { GRAFANA_ADMIN_USER } from "../../components/credentials";
 import { CONTAINER_PATHS, containerName, DOCKER_SERVICES, DockerConfigFiles, DockerService, PROMTAIL_HEALTHCHECK, SERVICE_LABEL } from "./services";
 import { SERVICE_PORTS } from "../ports";
@@ -29,7 +29,10 @@ export interface ContainerPlan {
 }
 
 export interface DockerPlanInputs {
-    readonly config: StackConfig;
+    readonly config: Pick<
+        DockerStackConfig,
+        "bindAddress" | "externalHost" | "ports" | "logCollector" | "docker" | "alertReceiver" | "prometheusRetention" | "logLevel"
+    >;
     readonly sizing: TierSizing;
     readonly files: DockerConfigFiles;
     /** nats.conf with the users' bcrypt hashes. */
@@ -79,12 +82,12 @@ const wgetCheck = (url: string): docker.types.input.ContainerHealthcheck => ({
  * Host part of the URLs users and notifications open: `externalHost` when set, else the bind address, or localhost
  * when the stack listens on every interface (0.0.0.0 is no address a browser opens).
  */
-export function publishedHost(config: Pick<StackConfig, "bindAddress" | "externalHost">): string {
+export function publishedHost(config: Pick<DockerSettings, "bindAddress" | "externalHost">): string {
     return config.externalHost ?? (config.bindAddress === "0.0.0.0" ? "localhost" : config.bindAddress);
 }
 
 /** The URL a published port is reached at. */
-export function publishedUrl(scheme: string, config: Pick<StackConfig, "bindAddress" | "externalHost">, port: number): string {
+export function publishedUrl(scheme: string, config: Pick<DockerSettings, "bindAddress" | "externalHost">, port: number): string {
     return `${scheme}://${publishedHost(config)}:${port}`;
 }
 
@@ -144,7 +147,9 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
         "natsExporter",
         "natsExporter",
         {
-            command: natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port),
+            command: natsExporterArgs(`http://${DOCKER_SERVICES.nats.alias}:${SERVICE_PORTS.natsMonitoring}`, DOCKER_SERVICES.natsExporter.port, {
+                logLevel: config.logLevel,
+            }),
             ports: [port(DOCKER_SERVICES.natsExporter.port, config.ports.natsExporter)],
             healthcheck: wgetCheck(`http://127.0.0.1:${DOCKER_SERVICES.natsExporter.port}/metrics`),
         },
@@ -160,6 +165,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
             configFile: CONTAINER_PATHS.alertmanagerConfig,
             dataDir: CONTAINER_PATHS.alertmanagerData,
             externalUrl: publishedUrl("http", config, config.ports.alertmanager),
+            logLevel: config.logLevel,
         }),
         uploads: alertmanagerUploads,
         volumes: [{ volumeName: volumes.alertmanager, containerPath: CONTAINER_PATHS.alertmanagerData }],
@@ -177,6 +183,7 @@ export function dockerContainerPlan(inputs: DockerPlanInputs): ContainerPlan[] {
                 retentionTime: config.prometheusRetention,
                 retentionSize: sizing.prometheusRetentionSize,
                 externalUrl: publishedUrl("http", config, config.ports.prometheus),
+                logLevel: config.logLevel,
             }),
             uploads: [
                 { file: CONTAINER_PATHS.prometheusConfig, content: files.prometheus },

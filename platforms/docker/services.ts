@@ -13,7 +13,7 @@ import { NatsRenderedUser, renderNatsConfig } from "../../render/nats";
 import { renderPrometheusConfig } from "../../render/prometheus";
 import { renderPromtailConfig } from "../../render/promtail";
 import type { StoredService, TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { DockerStackConfig } from "../../config/types";
 import type { VersionedService } from "../../config/versions";
 import type { MonitoringContent } from "../../monitoring/content";
 import { SERVICE_PORTS } from "../ports";
@@ -79,7 +79,11 @@ const internalAddress = (service: DockerService): string => `${DOCKER_SERVICES[s
  * Every non-secret config file of the dev stack, rendered from the stack config, the tier and the monitoring
  * content. Pure: tests and `npm run render` call it directly.
  */
-export function renderDockerConfigFiles(config: StackConfig, sizing: TierSizing, content: MonitoringContent) {
+export function renderDockerConfigFiles(
+    config: Pick<DockerStackConfig, "logCollector" | "scrapeTargets" | "tier" | "alertReceiver" | "lokiRetention" | "logLevel" | "traceUrl">,
+    sizing: TierSizing,
+    content: MonitoringContent,
+) {
     const collector = config.logCollector;
     const lokiPushUrl = `http://${internalAddress("loki")}/loki/api/v1/push`;
     return {
@@ -139,7 +143,11 @@ export function renderDockerConfigFiles(config: StackConfig, sizing: TierSizing,
 }
 
 /** The dev stack's nats.conf for the given users (bcrypt hashes only). */
-export function renderDockerNatsConfig(config: StackConfig, sizing: TierSizing, users: readonly NatsRenderedUser[]): string {
+export function renderDockerNatsConfig(
+    config: Pick<DockerStackConfig, "natsAppSubjects" | "logLevel">,
+    sizing: TierSizing,
+    users: readonly NatsRenderedUser[],
+): string {
     return renderNatsConfig({
         serverName: `${DOCKER_PREFIX}-nats`,
         clientPort: DOCKER_SERVICES.nats.port,

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { StoredService, TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { DockerStackConfig } from "../../config/types";
 import { imageRef } from "../../config/versions";
 import { PlatformStack } from "../../components/contract";
 import { GRAFANA_ADMIN_USER, StackCredentials } from "../../components/credentials";
@@ -22,7 +22,7 @@ import { SERVICE_PORTS } from "../ports";
 
 /** Inputs to {@link DockerStack}. */
 export interface DockerStackArgs {
-    readonly config: StackConfig;
+    readonly config: DockerStackConfig;
     readonly sizing: TierSizing;
     readonly content: MonitoringContent;
 }

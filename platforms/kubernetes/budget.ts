@@ -3,7 +3,7 @@
  * stack stays within 60% of the tier (the rest is for the microservices, as on Docker).
  */
 import type { TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { CommonStackConfig, KubernetesConfig, KubernetesStackConfig } from "../../config/types";
 
 export const mi = (mb: number) => `${Math.floor(mb)}Mi`;
 export const milli = (cpus: number) => `${Math.round(cpus * 1000)}m`;
@@ -119,7 +119,7 @@ export function budgetTotals(budget: KubernetesBudget, natsReplicaCount: number,
 }
 
 /** NATS servers: a 3-node cluster on the prod tier; one server is allowed on the dev tier. */
-export function natsReplicas(config: StackConfig): number {
+export function natsReplicas(config: Pick<CommonStackConfig, "tier">): number {
     return config.tier === "prod" ? 3 : 1;
 }
 
@@ -146,7 +146,10 @@ export interface KubernetesSizing {
     readonly pvc: PvcSizes;
 }
 
-export function kubernetesSizing(config: StackConfig, sizing: TierSizing): KubernetesSizing {
+/** Only the node count is read from the Kubernetes settings, so the config stage can size a stack it is still checking. */
+export type SizedKubernetesConfig = Pick<KubernetesStackConfig, "tier"> & { readonly kubernetes: Pick<KubernetesConfig, "nodeCount"> };
+
+export function kubernetesSizing(config: SizedKubernetesConfig, sizing: TierSizing): KubernetesSizing {
     const replicas = natsReplicas(config);
     const nodeCount = config.kubernetes.nodeCount;
     return { nodeCount, natsReplicas: replicas, budget: kubernetesBudget(sizing, nodeCount, replicas), pvc: pvcSizes(sizing, replicas) };

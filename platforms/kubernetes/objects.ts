@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { JOBS } from "../../monitoring/jobs";
 import { renderLokiStackConfig } from "../../render/lokiStack";
 import type { TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { CommonStackConfig } from "../../config/types";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION, K8S_NAMES, RELEASES, SCRAPE_LABEL, SERVICE_METRICS_PORT } from "./names";
 import { jobRelabel } from "./relabelings";
 
@@ -40,7 +40,7 @@ export const grafanaAdminSecretData = (user: string, password: string) => ({ "ad
 export const receiverSecretData = (url: string) => ({ url });
 
 /** Loki 2.9's whole config, mounted by the loki subchart through `config.existingSecret`. */
-export const lokiConfigSecretData = (config: StackConfig, sizing: TierSizing) => ({
+export const lokiConfigSecretData = (config: Pick<CommonStackConfig, "lokiRetention" | "logLevel">, sizing: TierSizing) => ({
     "loki.yaml": renderLokiStackConfig({ retentionPeriod: config.lokiRetention, logLevel: config.logLevel, limits: sizing.loki }),
 });
 

@@ -7,7 +7,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { KubernetesStackConfig } from "../../config/types";
 import { CHARTS } from "../../config/versions";
 import type { StackOutputs } from "../../components/contract";
 import { GRAFANA_ADMIN_USER } from "../../components/credentials";
@@ -36,7 +36,7 @@ import { natsValues } from "./values/nats";
 export const GRAFANA_SERVICE_PORT = 80;
 
 export interface KubernetesPlanInputs {
-    readonly config: StackConfig;
+    readonly config: KubernetesStackConfig;
     readonly sizing: TierSizing;
     /** The budget, computed once by the component (kubernetesSizing) and validated before any resource exists. */
     readonly k8s: KubernetesSizing;

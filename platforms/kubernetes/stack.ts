@@ -7,17 +7,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { TierSizing } from "../../config/tiers";
-import type { StackConfig } from "../../config/types";
+import type { KubernetesStackConfig } from "../../config/types";
 import { PlatformStack } from "../../components/contract";
 import { GRAFANA_ADMIN_USER, StackCredentials } from "../../components/credentials";
 import type { MonitoringContent } from "../../monitoring/content";
 import { kubernetesSizing } from "./budget";
 import { KubernetesPlan, kubernetesPlan, PlannedResource } from "./plan";
-import { validateKubernetesConfig } from "./validation";
 
 /** Inputs to {@link KubernetesStack}. */
 export interface KubernetesStackArgs {
-    readonly config: StackConfig;
+    /** Validated by the config stage (config/stack.ts), the Kubernetes fit included. */
+    readonly config: KubernetesStackConfig;
     readonly sizing: TierSizing;
     readonly content: MonitoringContent;
 }
@@ -30,7 +30,6 @@ export class KubernetesStack extends PlatformStack {
         super("a4co:observability:KubernetesStack", name, {}, opts);
         const { config, sizing, content } = args;
         const budget = kubernetesSizing(config, sizing);
-        validateKubernetesConfig(config, sizing, budget);
         void pulumi.log.warn(
             "loki-stack is deprecated and Promtail is end of life (2026-03-02); they are deployed because the design names them. The maintained path is the grafana-community Loki chart with Grafana Alloy.",
             this,

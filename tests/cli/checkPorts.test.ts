@@ -2,8 +2,9 @@
 import * as net from "net";
 
 import { checkPorts, parseDockerPs, portClaims, portInUse, portProblems, PublishedPort } from "../../scripts/check-ports";
-import { CONFIG_DEFAULTS, parseStackConfig } from "../../config/stack";
-import { freePort } from "../support/live";
+import { CONFIG_DEFAULTS } from "../../config/defaults";
+import { configFor, parseStackConfig } from "../../config/stack";
+import { freePort } from "../../harness/live";
 
 const claims = portClaims({ ports: CONFIG_DEFAULTS.ports });
 const grafanaOnLoopback: PublishedPort = { container: "a4co-grafana", hostIp: "127.0.0.1", hostPort: 3000 };
@@ -80,14 +81,14 @@ describe("the check on this machine", () => {
         const ports = Object.fromEntries(Object.keys(CONFIG_DEFAULTS.ports).map((f, i) => [f, free[i]]));
         let asked = 0;
         const lookup = () => (asked++, [] as PublishedPort[]);
-        expect(await checkPorts(parseStackConfig({ platform: "docker", ports }), lookup)).toEqual([]);
+        expect(await checkPorts(configFor(parseStackConfig({ platform: "docker", ports }), "docker"), lookup)).toEqual([]);
         expect(asked).toBe(0);
-        const problems = await checkPorts(parseStackConfig({ platform: "docker", ports: { ...ports, loki: held } }), lookup);
+        const problems = await checkPorts(configFor(parseStackConfig({ platform: "docker", ports: { ...ports, loki: held } }), "docker"), lookup);
         expect(asked).toBe(1);
         expect(problems).toEqual([
             expect.stringContaining(`ports.loki ${held} on 127.0.0.1 is in use by another process: pulumi config set --path ports.loki`),
         ]);
         const own = () => [{ container: "a4co-loki", hostIp: "127.0.0.1", hostPort: held }];
-        expect(await checkPorts(parseStackConfig({ platform: "docker", ports: { ...ports, loki: held } }), own)).toEqual([]);
+        expect(await checkPorts(configFor(parseStackConfig({ platform: "docker", ports: { ...ports, loki: held } }), "docker"), own)).toEqual([]);
     });
 });

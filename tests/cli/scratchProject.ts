@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { REPO_ROOT } from "../support/stackConfig";
-import { toolPath } from "../support/tools";
+import { toolPath } from "../../harness/tools/run";
 
 /** What `pulumi preview` / `up` print when they reach the point of starting the program. */
 export const LANGUAGE_HOST_MISSING = "no language plugin 'pulumi-language-nodejs' found";

@@ -6,29 +6,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 import { dockerContainerPlan } from "../../platforms/docker/containers";
-import { DOCKER_SERVICES, DockerService, renderDockerConfigFiles } from "../../platforms/docker/services";
+import { DOCKER_SERVICES, renderDockerConfigFiles } from "../../platforms/docker/services";
 import { buildMonitoringContent } from "../../monitoring/content";
-import { loadStackConfig } from "../../config/stack";
+import { configFor, loadStackConfig } from "../../config/stack";
 import { sizeTier } from "../../config/tiers";
 import { imageRef } from "../../config/versions";
 import { promiseOf, registered, settle } from "../support/mocks";
 import { setStackConfig } from "../support/stackConfig";
-
-export interface DeclaredContainer {
-    readonly service: DockerService;
-    readonly dependsOn: readonly DockerService[];
-    readonly inputs: Record<string, unknown>;
-    /** The official image reference the program pulls. */
-    readonly officialRef: string;
-}
-
-export interface DeclaredStack {
-    readonly networks: Record<string, unknown>[];
-    readonly volumes: Record<string, unknown>[];
-    /** In the plan's creation order. */
-    readonly containers: DeclaredContainer[];
-    readonly outputs: Record<string, unknown>;
-}
+import type { DeclaredStack } from "../../harness/docker/stackRunner";
 
 /** Runs index.ts under the mocks and collects the Docker registrations. */
 export async function declaredDevStack(overrides: Record<string, unknown>): Promise<DeclaredStack> {
@@ -43,7 +28,7 @@ export async function declaredDevStack(overrides: Record<string, unknown>): Prom
     await settle();
 
     // Creation order and dependencies: the component's own plan, computed again from the same config.
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "docker");
     const sizing = sizeTier(config.tier);
     const content = buildMonitoringContent(config);
     const plan = dockerContainerPlan({

@@ -8,13 +8,13 @@
 import { spawnSync } from "child_process";
 import Dockerode from "dockerode";
 
-import { ensureEngine } from "./engine";
-import { ensureImages } from "./imageBuild";
-import { E2E_LABEL, E2eImage, e2eImages, NO_LOCAL_BUILD } from "./images";
-import { dockerCliEngine, imagePolicyFrom, resolveImages } from "./imageSource";
-import { removeLabelled, withoutControlBytes } from "./stackRunner";
-import { archiveEntry } from "./verifyTranslation";
-import { sleep } from "../support/live";
+import { ensureEngine } from "../../harness/docker/engine";
+import { ensureImages } from "../../harness/docker/imageBuild";
+import { E2E_LABEL, E2eImage, e2eImages, NO_LOCAL_BUILD } from "../../harness/docker/images";
+import { dockerCliEngine, imagePolicyFrom, resolveImages } from "../../harness/docker/imageSource";
+import { removeLabelled, withoutControlBytes } from "../../harness/docker/stackRunner";
+import { archiveEntry } from "../../harness/docker/verifyTranslation";
+import { sleep } from "../../harness/live";
 
 const docker = new Dockerode();
 const runLabel = `images-${Date.now()}`;

@@ -13,23 +13,23 @@ import { DOCKER_SERVICES, DockerService } from "../../platforms/docker/services"
 import { buildMonitoringContent } from "../../monitoring/content";
 import { LOG_LABELS } from "../../monitoring/logLabels";
 import type { GeneratorSummary } from "../../instrumentation/generator/summary";
-import { freePort, sleep, waitFor } from "../support/live";
+import { freePort, sleep, waitFor } from "../../harness/live";
 import { installMocks } from "../support/mocks";
 import { REPO_ROOT } from "../support/stackConfig";
-import { DeclaredStack, declaredDevStack } from "./declared";
-import { ensureEngine } from "./engine";
+import { declaredDevStack } from "./declared";
+import { ensureEngine } from "../../harness/docker/engine";
 import { checkDatasources, checkLogin, provisionedDashboards, queryThroughGrafana } from "./grafanaChecks";
-import { ensureImages } from "./imageBuild";
-import { e2eImages, localImageFor } from "./images";
-import { dockerCliEngine, ImageChoice, imagePolicyFrom, resolveImages } from "./imageSource";
+import { ensureImages } from "../../harness/docker/imageBuild";
+import { e2eImages, localImageFor } from "../../harness/docker/images";
+import { dockerCliEngine, ImageChoice, imagePolicyFrom, resolveImages } from "../../harness/docker/imageSource";
 import { connectOutcome, consumeAll, Login, natsLogin, permissionViolation, publishAcked } from "./natsChecks";
 import { alertmanagerAlerts, lokiInstantValue, lokiQuery, promQuery, promTargets } from "./probes";
 import { alertRuleQueries, dashboardQueries, dataSides, recordingRuleQueries, vectorSelectors } from "./queries";
 import { E2eReport, renderReport } from "./report";
-import { removeLabelled, StackRunner, startCleanupWatchdog } from "./stackRunner";
-import { E2E_NAME_PREFIX, RUN_LABEL } from "./translate";
+import { DeclaredStack, removeLabelled, StackRunner, startCleanupWatchdog } from "../../harness/docker/stackRunner";
+import { E2E_NAME_PREFIX, RUN_LABEL } from "../../harness/docker/translate";
 import { LogShipper } from "./logPush";
-import { verifyTranslation } from "./verifyTranslation";
+import { verifyTranslation } from "../../harness/docker/verifyTranslation";
 
 installMocks({ stack: "dev" });
 

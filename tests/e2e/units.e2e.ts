@@ -1,10 +1,10 @@
 /** The pure parts of the e2e suite (no engine needed): engine decision, translation, queries, images and their selection, Grafana results. */
-import { decideEngine, osReleaseIds } from "./engine";
+import { decideEngine, osReleaseIds } from "../../harness/docker/engine";
 import { valuesInFrames } from "./grafanaChecks";
-import { chooseImage, imagePolicyFrom, shouldPull } from "./imageSource";
-import { e2eImages, NO_LOCAL_BUILD, imageIsCurrent, BINARY_SHA_LABEL, RECIPE_SHA_LABEL } from "./images";
+import { chooseImage, imagePolicyFrom, shouldPull } from "../../harness/docker/imageSource";
+import { e2eImages, NO_LOCAL_BUILD, imageIsCurrent, BINARY_SHA_LABEL, RECIPE_SHA_LABEL } from "../../harness/docker/images";
 import { dataSides, grafanaToPlain, vectorSelectors } from "./queries";
-import { durationNs, tarOf, translateContainer, translateNetwork, translateUpload } from "./translate";
+import { durationNs, tarOf, translateContainer, translateNetwork, translateUpload } from "../../harness/docker/translate";
 
 describe("engine decision", () => {
     const base = { engineAnswers: false, dockerdInstalled: false, isRoot: true, osIds: ["debian"] };

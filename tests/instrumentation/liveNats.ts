@@ -6,7 +6,8 @@ import bcrypt from "bcryptjs";
 import { connect, NatsConnection } from "@nats-io/transport-node";
 
 import { NatsRenderedUser, renderNatsConfig } from "../../render/nats";
-import { freePort, startTool, waitForHttp } from "../support/live";
+import { freePort, waitForHttp } from "../../harness/live";
+import { startTool } from "../../harness/tools/run";
 
 /** The stack's security model: microservice (role service) in APP with JetStream; admin; metrics in SYS. */
 export const TEST_PASSWORDS = { admin: "AdminPw7q", microservice: "ServicePw7q", metrics: "MetricsPw7q" } as const;

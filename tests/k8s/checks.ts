@@ -1,7 +1,7 @@
 /** What users depend on, checked on the objects Helm rendered with the program's values (issue 10, point 3). */
 import type { KubernetesBudget, Share } from "../../platforms/kubernetes/budget";
-import type { K8sObject } from "./helm";
-import { objectId } from "./helm";
+import type { K8sObject } from "../../harness/kubernetes/helm";
+import { objectId } from "../../harness/kubernetes/helm";
 import { applyRelabelings, OperatorRelabeling } from "../platforms/kubernetes/relabel";
 
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"] as const;

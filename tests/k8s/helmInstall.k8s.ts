@@ -11,15 +11,16 @@
 import { natsReplicas } from "../../platforms/kubernetes/budget";
 import { sizeTier } from "../../config/tiers";
 import { RELEASES } from "../../platforms/kubernetes/names";
-import { waitFor } from "../support/live";
+import { waitFor } from "../../harness/live";
 import { installMocks } from "../support/mocks";
-import { ensureTools, ToolRun } from "../support/tools";
-import { ApiServer } from "./apiServer";
+import { ensureTools } from "../../harness/tools/build";
+import { K8S_CLUSTER_TOOLS, K8S_TOOLS } from "../../harness/tools/recipes";
+import type { ToolRun } from "../../harness/tools/run";
+import { ApiServer } from "../../harness/kubernetes/apiServer";
 import { cpuOf, memMbOf } from "./checks";
-import { chartArchive, chartByName, K8sObject, objectId, parseManifests, ReleaseRequest, renderRelease } from "./helm";
-import { K8S_CLUSTER_PROGRAMS, K8S_PROGRAMS } from "./programs";
+import { chartArchive, chartByName, K8sObject, objectId, parseManifests, ReleaseRequest, renderRelease } from "../../harness/kubernetes/helm";
 import { Recorded, recordReleases } from "./recorded";
-import { claimsOf, simulatedNodes, startSimulatedCluster, storageFor } from "./simulatedNodes";
+import { claimsOf, simulatedNodes, startSimulatedCluster, storageFor } from "../../harness/kubernetes/simulatedNodes";
 
 installMocks({ stack: "prod" });
 jest.setTimeout(30 * 60_000);
@@ -85,7 +86,7 @@ async function startCluster(tier: (typeof TIERS)[number]): Promise<void> {
     );
 }
 
-beforeAll(() => ensureTools(log, [...K8S_PROGRAMS, ...K8S_CLUSTER_PROGRAMS]));
+beforeAll(() => ensureTools(log, [...K8S_TOOLS, ...K8S_CLUSTER_TOOLS]));
 
 afterAll(() => {
     if (figures.length) process.stdout.write(["", "k8s install summary", ...figures.map(([k, v]) => `  ${k.padEnd(56)} ${v}`), ""].join("\n") + "\n");

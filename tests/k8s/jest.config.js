@@ -6,5 +6,5 @@ module.exports = {
     roots: ["<rootDir>/tests/k8s"],
     testMatch: ["**/*.k8s.ts"],
     // Builds Helm and resolves every pinned chart (mirror, cache or pull) before the suites start the control plane.
-    globalSetup: "<rootDir>/tests/k8s/globalSetup.ts",
+    globalSetup: "<rootDir>/harness/kubernetes/globalSetup.ts",
 };

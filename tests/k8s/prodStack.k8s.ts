@@ -18,11 +18,12 @@ import { DATASOURCE_UIDS } from "../../monitoring/datasources";
 import { promtailJsonPipeline } from "../../render/promtail";
 import { sizeTier } from "../../config/tiers";
 import { installMocks } from "../support/mocks";
-import { ensureTools, runTool } from "../support/tools";
-import { ApiServer, ApplyError } from "./apiServer";
+import { ensureTools } from "../../harness/tools/build";
+import { K8S_TOOLS, TOOLS } from "../../harness/tools/recipes";
+import { runTool } from "../../harness/tools/run";
+import { ApiServer, ApplyError } from "../../harness/kubernetes/apiServer";
 import { budgetMismatches, configReloaderShare, reservedTotals, scrapedJobs, selects, sizedContainers, unequalResources } from "./checks";
-import { chartArchive, chartByName, helmTemplate, K8sObject, objectId, renderRelease } from "./helm";
-import { K8S_PROGRAMS } from "./programs";
+import { chartArchive, chartByName, helmTemplate, K8sObject, objectId, renderRelease } from "../../harness/kubernetes/helm";
 import { Recorded, recordReleases } from "./recorded";
 import { getPath, valuePaths, withoutPath, withPathChanged } from "./valueKeys";
 
@@ -58,7 +59,7 @@ const recorded = new Map<string, Recorded>();
 const rendered = new Map<string, Map<string, K8sObject[]>>();
 
 beforeAll(async () => {
-    ensureTools(log, ["nats-server", ...K8S_PROGRAMS]);
+    ensureTools(log, [TOOLS["nats-server"], ...K8S_TOOLS]);
     for (const t of TIERS) {
         const rec = await recordReleases(t.overrides, t.secrets);
         recorded.set(t.label, rec);

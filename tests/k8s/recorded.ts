@@ -3,12 +3,12 @@
  * mocks (real bcrypt hashes), with every output resolved: its releases as Helm requests and its own objects as
  * manifests. The calling test file installs the mocks.
  */
-import type { StackConfig } from "../../config/types";
+import type { KubernetesStackConfig } from "../../config/types";
 import { recordProdStack } from "../platforms/kubernetes/programRecording";
-import type { K8sObject, ReleaseRequest } from "./helm";
+import type { K8sObject, ReleaseRequest } from "../../harness/kubernetes/helm";
 
 export interface Recorded {
-    readonly config: StackConfig;
+    readonly config: KubernetesStackConfig;
     readonly releases: ReleaseRequest[];
     /** The program's own objects (namespace, Secrets, ConfigMaps, PrometheusRule, ServiceMonitors). */
     readonly own: K8sObject[];

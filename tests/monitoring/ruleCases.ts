@@ -145,7 +145,7 @@ export const ALERT_CASES: readonly AlertCases[] = [
         firing: [
             {
                 // nats-server stopped: the exporter answers and reports varz gauges as 0, but drops healthz
-                // (observed with the pinned exporter in tests/monitoring/exporterMetrics.test.ts).
+                // (observed with the pinned exporter in tests/monitoring/exporterMetrics.programs.ts).
                 series: {
                     'up{job="nats-exporter", instance="nats-exporter:7777"}': "1x10",
                     [`nats_varz_connections{${EXP}}`]: "0x10",

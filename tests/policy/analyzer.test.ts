@@ -97,3 +97,46 @@ describe("the policy pack served by Pulumi's policy-pack runner", () => {
         },
     );
 });
+
+describe("the secrets policy in a preview of a new stack (what the PR preview runs)", () => {
+    // Nothing is generated yet: the password's result is the engine's unknown, and so is every input computed from it.
+    const password = {
+        type: TYPES.randomPassword,
+        name: "dev-grafana-admin",
+        props: { length: 32, special: false, result: UNKNOWN_STRING, bcryptHash: UNKNOWN_STRING },
+    };
+    const grafana = (props: Record<string, unknown> = {}, deps: Record<string, string[]> = {}) => ({
+        type: TYPES.dockerContainer,
+        name: "dev-grafana",
+        props: {
+            image: UNKNOWN_STRING,
+            envs: ["GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana-admin-password"],
+            uploads: [{ file: "/run/secrets/grafana-admin-password", content: UNKNOWN_STRING }],
+            ...props,
+        },
+        propertyDependencies: { uploads: ["dev-grafana-admin"], ...deps },
+    });
+
+    it("runs, instead of the advisory 'can't run ... during preview', and passes the program's own flow", async () => {
+        expect(await pack.analyzeStack([password, grafana()])).toEqual([]);
+    });
+
+    it("fails a plain input computed from a generated password, before its value is known", async () => {
+        const diagnoses = await pack.analyzeStack([password, grafana({ envs: [UNKNOWN_STRING] }, { envs: ["dev-grafana-admin"] })]);
+        expect(diagnoses).toEqual([
+            {
+                policy: "no-plaintext-generated-secrets",
+                mandatory: true,
+                message: expect.stringContaining(`"dev-grafana": its input 'envs' is computed from the generated password "dev-grafana-admin"`),
+            },
+        ]);
+    });
+
+    it("still finds the password by value once it is known (an update, or a preview of an existing stack)", async () => {
+        const known = { ...password, props: { ...password.props, result: "KnownGeneratedPw123", bcryptHash: "$2a$10$x" } };
+        const diagnoses = await pack.analyzeStack([known, grafana({ command: ["grafana", "--password=KnownGeneratedPw123"] })]);
+        expect(diagnoses.map((d) => [d.policy, d.mandatory, /plain text at command\.1/.test(d.message)])).toEqual([
+            ["no-plaintext-generated-secrets", true, true],
+        ]);
+    });
+});

@@ -3,11 +3,13 @@
  * registered resource with its inputs and its `retainOnDelete` option, the outputs each resource registered, and the
  * program's exports.
  *
- * `MockResourceArgs` carries no resource options, so the mock monitor's `registerResource` is wrapped to read
- * `retainOnDelete` from the registration request itself, the same message the engine receives.
+ * `MockResourceArgs` carries no resource options and no dependencies, so the mock monitor's `registerResource` is
+ * wrapped to read `retainOnDelete` and the property dependencies from the registration request itself, the same
+ * message the engine receives.
  */
 import * as pulumi from "@pulumi/pulumi";
 
+import type { ResourceWithDependencies } from "../../policy/generatedSecrets";
 import type { ResourceUnderPolicy } from "../../policy/model";
 import { promiseOf, registered, settle } from "../support/mocks";
 import { setStackConfig } from "../support/stackConfig";
@@ -19,6 +21,7 @@ interface RegisterRequest {
     getName(): string;
     hasRetainondelete?(): boolean;
     getRetainondelete(): boolean | undefined;
+    getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> };
 }
 type MonitorWithRegistry = {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
@@ -27,6 +30,8 @@ type MonitorWithRegistry = {
 
 /** `retainOnDelete` of each registration, by `type::name`; `undefined` when the option was not set. */
 const retainOptions = new Map<string, boolean | undefined>();
+/** The URNs each input property of a registration depends on, by `type::name`. */
+const propertyDependencies = new Map<string, Record<string, string[]>>();
 
 /** Call once per test file, after installMocks(): wraps the mock monitor to record resource options. */
 export function captureResourceOptions(): void {
@@ -36,15 +41,20 @@ export function captureResourceOptions(): void {
         monitor.registerResource = (req, callback) => {
             const set = req.hasRetainondelete ? req.hasRetainondelete() : req.getRetainondelete() !== undefined;
             retainOptions.set(`${req.getType()}::${req.getName()}`, set ? req.getRetainondelete() : undefined);
+            const deps = Object.fromEntries([...req.getPropertydependenciesMap().entries()].map(([prop, d]) => [prop, d.getUrnsList()]));
+            propertyDependencies.set(`${req.getType()}::${req.getName()}`, deps);
             return original(req, callback);
         };
     });
-    beforeEach(() => retainOptions.clear());
+    beforeEach(() => {
+        retainOptions.clear();
+        propertyDependencies.clear();
+    });
 }
 
 export interface ProgramUnderPolicy {
-    /** Every resource with its inputs (secrets in wire form) and its retainOnDelete option. */
-    readonly resources: ResourceUnderPolicy[];
+    /** Every resource with its inputs (secrets in wire form), its retainOnDelete option and its property dependencies. */
+    readonly resources: ResourceWithDependencies[];
     /** Every resource's registered outputs/state, as a stack validation sees them (secrets in wire form). */
     readonly outputs: ResourceUnderPolicy[];
     /** The program's exports, secret ones wrapped like the engine stores them. */
@@ -74,11 +84,17 @@ export async function runProgram(
     }
     await settle();
 
-    const resources: ResourceUnderPolicy[] = registered.map((r) => ({
+    const resources: ResourceWithDependencies[] = registered.map((r) => ({
         type: r.type,
         name: r.name,
         props: r.inputs as Record<string, unknown>,
         retainOnDelete: retainOptions.get(`${r.type}::${r.name}`),
+        propertyDependencies: Object.fromEntries(
+            Object.entries(propertyDependencies.get(`${r.type}::${r.name}`) ?? {}).map(([prop, urns]) => [
+                prop,
+                urns.map((u) => ({ type: typeOfUrn(u), name: nameOfUrn(u) })),
+            ]),
+        ),
     }));
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegistry;
     const outputs: ResourceUnderPolicy[] = [...monitor.getRegisteredResources().values()]

@@ -15,13 +15,15 @@ captureResourceOptions();
 
 function allViolations(program: ProgramUnderPolicy, settings: PolicySettings): Violation[] {
     const perResource = program.resources.flatMap((r) => RESOURCE_RULES.flatMap((rule) => rule.check(r, settings)));
+    // The inputs with the properties each depends on, as a preview of a new stack can judge them (by flow).
+    const flows = STACK_RULE.check(program.resources);
     // As the mocks see it (secrets wrapped), outputs and exports included ...
     const wrapped = STACK_RULE.check([...program.outputs, program.exports]);
     // ... and as the engine hands a stack validation its resources: secrets unwrapped, only sinks may hold them.
     const plain = STACK_RULE.check(
         program.outputs.filter((o) => !o.type.startsWith("a4co:")).map((o) => ({ ...o, props: reveal(o.props) as Record<string, unknown> })),
     );
-    return [...perResource, ...wrapped, ...plain];
+    return [...perResource, ...flows, ...wrapped, ...plain];
 }
 
 const count = (p: ProgramUnderPolicy, type: string) => p.resources.filter((r) => r.type === type).length;
@@ -78,6 +80,11 @@ describe("every policy over every resource both stacks register", () => {
         const generated = generatedSecretValues(program.outputs);
         expect(generated.size).toBeGreaterThanOrEqual(4);
         expect([...generated].every((g) => generatedPasswords.has(g))).toBe(true);
+        // The flows the flow rule judges were captured: the generated passwords reach the resources that carry them.
+        const carriers = program.resources.filter((r) =>
+            Object.values(r.propertyDependencies ?? {}).some((deps) => deps.some((d) => d.type === TYPES.randomPassword)),
+        );
+        expect(carriers.map((r) => r.type)).toContain(stack === "dev" ? TYPES.dockerContainer : TYPES.k8sSecret);
         // The option the retention rule needs was captured for every data holder.
         for (const r of program.resources.filter((x) => DATA_HOLDERS.includes(x.type))) expect(r.retainOnDelete).toBe(s.retainData);
         if (ALL_INTERFACES.has(s.bindAddress)) expect(JSON.stringify(program.resources)).toContain('"ip":"0.0.0.0"');

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 
 import { renderDockerConfigFiles } from "../../platforms/docker/services";
 import { buildMonitoringContent } from "../../monitoring/content";
-import { loadStackConfig } from "../../config/stack";
+import { configFor, loadStackConfig } from "../../config/stack";
 import { sizeTier } from "../../config/tiers";
 import { LOG_LEVELS, TIER_NAMES } from "../../config/types";
 import { installMocks } from "../support/mocks";
@@ -23,7 +23,7 @@ const NOW = new Date("2026-12-01T00:00:00Z");
 /** The Loki config the dev stack renders for these stack settings. */
 function renderedLokiConfig(overrides: Record<string, unknown> = {}): string {
     setStackConfig("dev", overrides);
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), "docker");
     return renderDockerConfigFiles(config, sizeTier(config.tier), buildMonitoringContent(config)).loki;
 }
 

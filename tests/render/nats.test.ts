@@ -1,62 +1,14 @@
-import * as fs from "fs";
+/** nats.conf as rendered: hashes only, the accounts of the security model, JetStream sizes. nats.programs.ts runs it. */
 import * as os from "os";
 import * as path from "path";
 
-import bcrypt from "bcryptjs";
-import { connect, NatsConnection } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { natsAccounts } from "../../render/nats";
+import { PASSWORDS, renderTestNatsConfig, users } from "./natsFixture";
 
-import { natsAccounts, NatsRenderedUser, renderNatsConfig } from "../../render/nats";
-import type { NatsRole } from "../../config/types";
-import { freePort, startTool, waitForHttp } from "../support/live";
-import { runTool } from "../support/tools";
-
-const PASSWORDS: Record<string, string> = { admin: "AdminPw7q", microservice: "ServicePw7q", metrics: "MetricsPw7q" };
-const ROLES: Record<string, NatsRole> = { admin: "admin", microservice: "service", metrics: "system" };
-const users: NatsRenderedUser[] = Object.keys(PASSWORDS).map((name) => ({
-    name,
-    role: ROLES[name],
-    bcryptHash: bcrypt.hashSync(PASSWORDS[name], 4),
-}));
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-nats-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function render(clientPort = 4222, monitoringPort = 8222, host?: string): string {
-    return renderNatsConfig({
-        serverName: "a4co-nats",
-        host,
-        clientPort,
-        monitoringPort,
-        jetstream: { storeDir: path.join(tmp, "js"), maxMemoryStoreMb: 64, maxFileStoreMb: 256 },
-        users,
-        appSubjects: ["events.>", "commands.>"],
-        logLevel: "info",
-    });
-}
-
-function checkWithServer(text: string): { status: number | null; output: string } {
-    const file = path.join(tmp, `check-${Math.random().toString(36).slice(2)}.conf`);
-    fs.writeFileSync(file, text);
-    const r = runTool("nats-server", ["-t", "-c", file]);
-    return { status: r.status, output: r.stdout + r.stderr };
-}
+// Rendered only, never written: the store folder is never created.
+const render = () => renderTestNatsConfig(path.join(os.tmpdir(), "a4co-nats-unrendered", "js"));
 
 describe("nats.conf", () => {
-    it("is accepted by nats-server at the pinned version", () => {
-        const r = checkWithServer(render());
-        expect(r.output).toContain("is valid");
-        expect(r.status).toBe(0);
-    });
-
-    it("the check rejects the design document's invalid `verbose` key", () => {
-        const bad = JSON.parse(render());
-        bad.verbose = true;
-        const r = checkWithServer(JSON.stringify(bad));
-        expect(r.status).not.toBe(0);
-        expect(r.output).toContain("verbose");
-    });
-
     it("holds bcrypt hashes only, never a password", () => {
         const text = render();
         for (const pw of Object.values(PASSWORDS)) expect(text).not.toContain(pw);
@@ -79,94 +31,5 @@ describe("nats.conf", () => {
         const js = JSON.parse(render()).jetstream;
         expect(js.max_memory_store).toBe(64 * 1024 * 1024);
         expect(js.max_file_store).toBe(256 * 1024 * 1024);
-    });
-});
-
-describe("the security model on a live nats-server (loopback only)", () => {
-    let server: ReturnType<typeof startTool>;
-    let url: string;
-
-    beforeAll(async () => {
-        const [clientPort, monitoringPort] = [await freePort(), await freePort()];
-        const file = path.join(tmp, "live.conf");
-        fs.writeFileSync(file, render(clientPort, monitoringPort, "127.0.0.1"));
-        server = startTool("nats-server", ["-c", file]);
-        url = `nats://127.0.0.1:${clientPort}`;
-        await waitForHttp(`http://127.0.0.1:${monitoringPort}/healthz`);
-    });
-
-    afterAll(() => {
-        server?.stop();
-    });
-
-    const login = (user: string, pass = PASSWORDS[user]) => connect({ servers: url, user, pass, reconnect: false, timeout: 3000 });
-
-    /** Publishes and reports whether the server answered with a permissions violation. */
-    async function publishIsDenied(nc: NatsConnection, subject: string): Promise<boolean> {
-        const errors: string[] = [];
-        const watcher = (async () => {
-            for await (const s of nc.status()) if (s.type === "error") errors.push(String(s.error));
-        })();
-        nc.publish(subject, "x");
-        await nc.flush();
-        await new Promise((r) => setTimeout(r, 200));
-        void watcher;
-        return errors.some((e) => e.includes("Permissions Violation") && e.includes(subject));
-    }
-
-    it("refuses anonymous clients", async () => {
-        await expect(connect({ servers: url, reconnect: false, timeout: 3000 })).rejects.toThrow(/Authorization/i);
-    });
-
-    it("refuses a wrong password", async () => {
-        await expect(login("microservice", "wrong")).rejects.toThrow(/Authorization/i);
-    });
-
-    it("lets microservice publish application subjects but nothing else", async () => {
-        const nc = await login("microservice");
-        try {
-            expect(await publishIsDenied(nc, "events.orders.created")).toBe(false);
-            expect(await publishIsDenied(nc, "payroll.secrets")).toBe(true);
-        } finally {
-            await nc.close();
-        }
-    });
-
-    it("lets microservice use JetStream: create a stream, publish with ack, consume", async () => {
-        const nc = await login("microservice");
-        try {
-            const jsm = await jetstreamManager(nc);
-            await jsm.streams.add({ name: "ORDERS", subjects: ["events.orders.>"] });
-            const js = jetstream(nc);
-            const ack = await js.publish("events.orders.created", "order-1");
-            expect(ack.stream).toBe("ORDERS");
-            await jsm.consumers.add("ORDERS", { durable_name: "billing", ack_policy: "explicit" });
-            const consumer = await js.consumers.get("ORDERS", "billing");
-            const msg = await consumer.next({ expires: 2000 });
-            expect(msg?.string()).toBe("order-1");
-            msg?.ack();
-        } finally {
-            await nc.close();
-        }
-    });
-
-    it("lets admin publish anything in APP", async () => {
-        const nc = await login("admin");
-        try {
-            expect(await publishIsDenied(nc, "payroll.secrets")).toBe(false);
-        } finally {
-            await nc.close();
-        }
-    });
-
-    it("lets metrics read $SYS server data but not application subjects", async () => {
-        const nc = await login("metrics");
-        try {
-            const reply = await nc.request("$SYS.REQ.SERVER.PING.VARZ", "", { timeout: 3000 });
-            expect(JSON.parse(reply.string()).data.server_name).toBe("a4co-nats");
-            expect(await publishIsDenied(nc, "events.orders.created")).toBe(true);
-        } finally {
-            await nc.close();
-        }
     });
 });

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { PlatformStack } from "../../components/contract";
-import { loadStackConfig } from "../../config/stack";
+import { configFor, loadStackConfig } from "../../config/stack";
 import { sizeTier, TierSizing } from "../../config/tiers";
 import type { StackConfig } from "../../config/types";
 import type { MonitoringContent } from "../../monitoring/content";
@@ -20,30 +20,37 @@ export interface RecordedChild {
     readonly opts: pulumi.CustomResourceOptions;
 }
 
-export interface StackRecording<S extends PlatformStack> {
+type Platform = StackConfig["platform"];
+type PlatformConfig<P extends Platform> = Extract<StackConfig, { platform: P }>;
+
+export interface StackRecording<S extends PlatformStack, P extends Platform = Platform> {
     readonly stack: S;
-    readonly config: StackConfig;
+    readonly config: PlatformConfig<P>;
     /** Every resource the component created, with the options it was created with. */
     readonly children: RecordedChild[];
 }
 
-type PlatformStackClass<S> = new (
+type PlatformStackClass<S, P extends Platform> = new (
     name: string,
-    args: { config: StackConfig; sizing: TierSizing; content: MonitoringContent },
+    args: { config: PlatformConfig<P>; sizing: TierSizing; content: MonitoringContent },
     opts?: pulumi.ComponentResourceOptions,
 ) => S;
 
-/** Runs `Stack` named `stackName` with `Pulumi.<stackName>.yaml` plus overrides; `secrets` are secret config keys. */
-export async function recordStack<S extends PlatformStack>(
-    Stack: PlatformStackClass<S>,
+/**
+ * Runs `Stack` (the component of `platform`) named `stackName` with `Pulumi.<stackName>.yaml` plus overrides; `secrets`
+ * are secret config keys. Fails when the stack file is of another platform.
+ */
+export async function recordStack<S extends PlatformStack, P extends Platform>(
+    Stack: PlatformStackClass<S, P>,
+    platform: P,
     stackName: string,
     overrides: Record<string, unknown> = {},
     secrets: Record<string, string> = {},
-): Promise<StackRecording<S>> {
+): Promise<StackRecording<S, P>> {
     // One recording is one program run: forget what an earlier run in the same test registered.
     registered.length = 0;
     setStackConfig(stackName, overrides, secrets);
-    const config = loadStackConfig();
+    const config = configFor(loadStackConfig(), platform);
     const children: RecordedChild[] = [];
     const record: pulumi.ResourceTransformation = (a) => {
         children.push({ type: a.type, name: a.name, opts: a.opts });

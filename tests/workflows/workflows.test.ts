@@ -1,23 +1,14 @@
 /**
- * The GitHub Actions workflows: actionlint (built from its Go module at the pinned version) accepts them, every action
- * is pinned to a full commit SHA with its version in a comment, every job has a timeout and its own least-privilege
- * permissions, and the jobs the PR checks rely on exist and do what CONTRIBUTING.md says.
+ * The GitHub Actions workflows: every action is pinned to a full commit SHA with its version in a comment, every job
+ * has a timeout and its own least-privilege permissions, and the jobs the PR checks rely on exist and do what
+ * CONTRIBUTING.md says. actionlint's verdict on them is in actionlint.programs.ts.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 
 import { REPO_ROOT } from "../support/stackConfig";
-import { ensureTools, runTool } from "../support/tools";
-import { ACTIONLINT } from "./actionlint";
-
-const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github", "workflows");
-const files = fs
-    .readdirSync(WORKFLOWS_DIR)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
+import { WORKFLOW_FILES as files, WORKFLOWS_DIR } from "./workflowFiles";
 
 interface Step {
     uses?: string;
@@ -39,50 +30,6 @@ interface Workflow {
 }
 const workflows = Object.fromEntries(files.map((f) => [f, parse(fs.readFileSync(path.join(WORKFLOWS_DIR, f), "utf8")) as Workflow]));
 const allJobs = Object.entries(workflows).flatMap(([file, w]) => Object.entries(w.jobs).map(([id, job]) => ({ file, id, job })));
-
-beforeAll(() => {
-    ensureTools((line) => process.stderr.write(`[tools] ${line}\n`), [ACTIONLINT]);
-}, 600_000); // a cold build downloads actionlint's modules first
-
-const shellcheckAvailable = spawnSync("shellcheck", ["--version"]).status === 0;
-
-describe("actionlint", () => {
-    it("accepts every workflow", () => {
-        if (!shellcheckAvailable) {
-            // actionlint skips its shellcheck pass when shellcheck is absent (GitHub's runners have it).
-            process.stderr.write(
-                "[workflows] shellcheck is not installed here: actionlint checked the workflows without checking the run: scripts\n",
-            );
-        }
-        const r = runTool(ACTIONLINT, ["-no-color", "-oneline", ...files.map((f) => path.join(".github", "workflows", f))], { cwd: REPO_ROOT });
-        expect(`${r.stdout}${r.stderr}`).toBe("");
-        expect(r.status).toBe(0);
-        expect(files.length).toBeGreaterThanOrEqual(3);
-    });
-
-    it("rejects a broken workflow, naming the file, the line and the problem", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "a4co-actionlint-"));
-        try {
-            // The real test workflow without its runner, with a timeout that is not a number and a typo in a context.
-            const broken = fs
-                .readFileSync(path.join(WORKFLOWS_DIR, "test.yml"), "utf8")
-                .replace(/^ {4}runs-on: .*\n/m, "")
-                .replace("runner.os", "runner.oss")
-                .replace("timeout-minutes: 45", "timeout-minutes: soon");
-            const file = path.join(dir, "broken.yml");
-            fs.writeFileSync(file, broken);
-            const r = runTool(ACTIONLINT, ["-no-color", "-oneline", file]);
-            expect(r.status).toBe(1);
-            expect(r.stdout).toMatch(/broken\.yml:\d+:\d+: "runs-on" section is missing in job "test"/);
-            expect(r.stdout).toMatch(
-                /broken\.yml:\d+:\d+: expecting a single \$\{\{\.\.\.\}\} expression or float number literal, but found plain text node/,
-            );
-            expect(r.stdout).toMatch(/broken\.yml:\d+:\d+: property "oss" is not defined in object type/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-    });
-});
 
 describe("pinned actions", () => {
     const USES_LINE = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/;
@@ -149,11 +96,20 @@ describe("jobs", () => {
     const runs = (id: string) => (job(id).steps ?? []).map((s) => s.run).filter(Boolean);
     const action = (id: string, name: string) => (job(id).steps ?? []).find((s) => s.uses?.startsWith(`${name}@`));
 
-    it("test: installs, type-checks, lints, checks formatting and runs the unit suite with Go", () => {
-        expect(runs("test")).toEqual(["npm ci", "npm run typecheck", "npm run lint", "npm run format:check", "npm run test:unit"]);
+    it("test: installs, type-checks, lints, checks formatting, runs the unit suite, then the programs suite with Go", () => {
+        expect(runs("test")).toEqual([
+            "npm ci",
+            "npm run typecheck",
+            "npm run lint",
+            "npm run format:check",
+            "npm run test:unit",
+            "npm run test:programs",
+        ]);
         expect(action("test", "actions/setup-go")?.with?.["go-version"]).toMatch(/^1\.26\.\d+$/);
         expect(action("test", "actions/setup-node")?.with?.cache).toBe("npm");
         expect(action("test", "actions/cache")?.with?.path).toBe("~/.cache/a4co-observability/tools");
+        // A changed recipe is a new key: the job saves the builds it made instead of restoring a stale set for good.
+        expect(String(action("test", "actions/cache")?.with?.key)).toContain("'harness/tools/recipes.ts'");
     });
 
     it("e2e and k8s: run the live-proof suites", () => {

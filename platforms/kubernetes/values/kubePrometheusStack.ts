@@ -7,11 +7,18 @@ import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { renderAlertmanagerConfig } from "../../../render/alertmanager";
 import { grafanaAdminPasswordSync } from "../../../render/grafana";
 import type { TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
+
+/** What the kube-prometheus-stack values read of the stack config. */
+export type KubePrometheusStackConfig = Pick<
+    KubernetesStackConfig,
+    "tier" | "kubernetes" | "alertReceiver" | "prometheusRetention" | "retainData" | "logLevel"
+>;
 import { VERSIONS } from "../../../config/versions";
 import { KubernetesBudget, KubernetesSizing, mi, resources } from "../budget";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION, GRAFANA_DASHBOARDS_DIR, K8S_NAMES } from "../names";
 import { endpointJobRelabel, jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
 /** kube-prometheus-stack default alerts that ours replace: the same name, or the same condition under another name. */
 export const CHART_RULES_REPLACED_BY_OURS = {
@@ -45,7 +52,7 @@ const claim = (sizeMb: number, storageClass?: string) => ({
 });
 
 export interface KubePrometheusStackInputs {
-    readonly config: StackConfig;
+    readonly config: KubePrometheusStackConfig;
     readonly sizing: TierSizing;
     /** The plan's budget. */
     readonly k8s: KubernetesSizing;
@@ -75,6 +82,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
         // failures under other names); everything else of the chart's default rules stays.
         defaultRules: { create: true, disabled: CHART_RULES_REPLACED_BY_OURS },
         prometheusOperator: {
+            logLevel: logLevelFor("prometheusOperator", config.logLevel),
             resources: resources(b.operator),
             // The admission webhook's certificate Job (a Helm hook) runs a container too.
             admissionWebhooks: { patch: { resources: resources(b.configReloader) } },
@@ -84,6 +92,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
             serviceMonitor: { relabelings: endpointJobRelabel(KPS_WEB_PORT, JOBS.prometheus) },
             prometheusSpec: {
                 image: { tag: VERSIONS.prometheus.tag },
+                logLevel: logLevelFor("prometheus", config.logLevel),
                 retention: config.prometheusRetention,
                 retentionSize: sizing.prometheusRetentionSize,
                 resources: resources(b.prometheus),
@@ -101,6 +110,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
             config: alertmanagerConfig,
             alertmanagerSpec: {
                 image: { tag: VERSIONS.alertmanager.tag },
+                logLevel: logLevelFor("alertmanager", config.logLevel),
                 resources: resources(b.alertmanager),
                 storage: claim(pvc.alertmanager, storageClass),
                 secrets: args.receiverSecretName ? [args.receiverSecretName] : [],
@@ -115,7 +125,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackInputs) {
 }
 
 /** The grafana subchart's values: our admin Secret, persistence, dashboards sidecar, the dev pin. */
-function grafanaValues(config: StackConfig, b: KubernetesBudget, pvcMb: number, content: KubePrometheusStackInputs["content"]) {
+function grafanaValues(config: KubePrometheusStackConfig, b: KubernetesBudget, pvcMb: number, content: KubePrometheusStackInputs["content"]) {
     const storageClass = config.kubernetes.storageClass;
     return {
         image: { tag: VERSIONS.grafana.tag },
@@ -153,6 +163,8 @@ function grafanaValues(config: StackConfig, b: KubernetesBudget, pvcMb: number, 
         ],
         env: { GF_PLUGINS_PREINSTALL_DISABLED: "true" },
         "grafana.ini": {
+            // Merged into the chart's own `log` section (mode: console), which stays.
+            log: { level: logLevelFor("grafana", config.logLevel) },
             "auth.anonymous": { enabled: false },
             users: { allow_sign_up: false },
             analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },

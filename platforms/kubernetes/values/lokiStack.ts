@@ -4,16 +4,17 @@ import { LOG_LABELS } from "../../../monitoring/logLabels";
 import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { escapeProvisioningValue } from "../../../render/grafana";
 import { promtailJsonPipeline } from "../../../render/promtail";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
 import { KubernetesSizing, mi, resources } from "../budget";
 import { K8S_NAMES, RELEASES } from "../names";
 import { jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
 /** Where Promtail pushes: the loki subchart's Service, named after the release. */
 export const LOKI_PUSH_URL = `http://${RELEASES.lokiStack}:3100/loki/api/v1/push`;
 
-export function lokiStackValues(config: StackConfig, k8s: KubernetesSizing) {
+export function lokiStackValues(config: Pick<KubernetesStackConfig, "kubernetes" | "traceUrl" | "logLevel">, k8s: KubernetesSizing) {
     const { budget: b, pvc } = k8s;
     const storageClass = config.kubernetes.storageClass;
     const jsonData: Record<string, unknown> = { maxLines: 1000 };
@@ -42,7 +43,7 @@ export function lokiStackValues(config: StackConfig, k8s: KubernetesSizing) {
             resources: resources(b.promtail),
             serviceMonitor: { enabled: true, relabelings: jobRelabel(JOBS.promtail) },
             config: {
-                logLevel: config.logLevel,
+                logLevel: logLevelFor("promtail", config.logLevel),
                 clients: [{ url: LOKI_PUSH_URL }],
                 snippets: {
                     // The chart's CRI parsing first, then the same JSON stages as dev.

@@ -3,12 +3,18 @@ import { JOBS } from "../../../monitoring/jobs";
 import { NATS_EXPORTER_EXTRA_FLAGS } from "../../../render/exporter";
 import { natsAccounts, NatsRenderedUser } from "../../../render/nats";
 import type { TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
+import type { KubernetesStackConfig } from "../../../config/types";
 import { VERSIONS } from "../../../config/versions";
 import { KubernetesSizing, mi, resources } from "../budget";
 import { jobRelabel } from "../relabelings";
+import { logLevelFor } from "../../../render/logLevels";
 
-export function natsValues(config: StackConfig, sizing: TierSizing, k8s: KubernetesSizing, users: readonly NatsRenderedUser[]) {
+export function natsValues(
+    config: Pick<KubernetesStackConfig, "kubernetes" | "natsAppSubjects" | "logLevel">,
+    sizing: TierSizing,
+    k8s: KubernetesSizing,
+    users: readonly NatsRenderedUser[],
+) {
     const { budget: b, natsReplicas: replicas, pvc } = k8s;
     const maxFile = Math.floor(pvc.natsPerReplica * 0.9);
     const maxMemory = Math.min(sizing.jetstream.maxMemoryStoreMb, Math.floor(b.nats.memoryMb / 2));
@@ -30,7 +36,7 @@ export function natsValues(config: StackConfig, sizing: TierSizing, k8s: Kuberne
                 memoryStore: { enabled: true, maxSize: mi(maxMemory) },
             },
             monitor: { enabled: true },
-            merge: natsAccounts(users, config.natsAppSubjects),
+            merge: { ...logLevelFor("nats", config.logLevel), ...natsAccounts(users, config.natsAppSubjects) },
         },
         // The chart publishes only the client port by default: publish monitoring too, so natsMonitoringUrl (the
         // `nats` Service) answers in the cluster as it does on dev. It stays a ClusterIP port, never exposed outside.
@@ -47,7 +53,11 @@ export function natsValues(config: StackConfig, sizing: TierSizing, k8s: Kuberne
             image: { tag: VERSIONS.natsExporter.tag },
             merge: { resources: resources(b.natsExporter) },
             // The chart's args are `-port=…`, its flags, then the URL: insert ours right after -port, before the URL.
-            patch: NATS_EXPORTER_EXTRA_FLAGS.map((flag) => ({ op: "add", path: "/args/1", value: flag })),
+            patch: [...NATS_EXPORTER_EXTRA_FLAGS, ...logLevelFor("natsExporter", config.logLevel)].map((flag) => ({
+                op: "add",
+                path: "/args/1",
+                value: flag,
+            })),
             podMonitor: {
                 enabled: true,
                 merge: { spec: { podMetricsEndpoints: [{ port: "prom-metrics", relabelings: jobRelabel(JOBS.natsExporter) }] } },

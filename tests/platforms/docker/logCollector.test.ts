@@ -19,7 +19,7 @@ interface Declared {
 }
 
 async function declaredFor(overrides: Record<string, unknown>): Promise<Declared[]> {
-    const { children } = await recordStack(DockerStack, "dev", overrides);
+    const { children } = await recordStack(DockerStack, "docker", "dev", overrides);
     const opts = Object.fromEntries(children.map((c) => [c.name, c.opts]));
     return ["docker:index/container:Container", "docker:index/volume:Volume"].flatMap((type) =>
         allOf(type).map((r) => ({ type, name: r.name, dockerName: r.inputs.name, opts: opts[r.name] })),

@@ -15,7 +15,8 @@ const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
 
 /** One run of the component with Pulumi.dev.yaml plus overrides. */
-const build = (overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}) => recordStack(DockerStack, "dev", overrides, secrets);
+const build = (overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}) =>
+    recordStack(DockerStack, "docker", "dev", overrides, secrets);
 
 const container = (name: string) => only(CONTAINER, `dev-${name}`).inputs;
 

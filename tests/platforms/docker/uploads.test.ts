@@ -19,7 +19,7 @@ interface Upload {
 
 /** Every container's uploads (secret contents unwrapped) for one run of the component. */
 async function uploadsFor(overrides: Record<string, unknown> = {}): Promise<Record<string, Upload[]>> {
-    await recordStack(DockerStack, "dev", overrides);
+    await recordStack(DockerStack, "docker", "dev", overrides);
     const out: Record<string, Upload[]> = {};
     for (const c of allOf(CONTAINER)) {
         out[c.name] = unwrapSecrets(c.inputs.uploads ?? []) as Upload[];

@@ -7,9 +7,10 @@ export const VERIFIED_CHART_KEYS = {
     kps: {
         chartVersion: "88.5.3",
         verifiedAgainst:
-            "prometheus-community/helm-charts@cf408a290 charts/kube-prometheus-stack/values.yaml; grafana.* also against grafana-community/helm-charts@3386a115 charts/grafana/values.yaml (grafana chart 12.11.1)",
+            "prometheus-community/helm-charts@cf408a290 charts/kube-prometheus-stack/values.yaml; grafana.* also against grafana-community/helm-charts@3386a115 charts/grafana/values.yaml (grafana chart 12.11.1); prometheusOperator.logLevel is a commented key of values.yaml read by templates/prometheus-operator/deployment.yaml (--log-level), checked in the pinned 88.5.3 archive",
         paths: [
             "alertmanager.alertmanagerSpec.image.tag",
+            "alertmanager.alertmanagerSpec.logLevel",
             "alertmanager.alertmanagerSpec.resources",
             "alertmanager.alertmanagerSpec.secrets",
             "alertmanager.alertmanagerSpec.storage",
@@ -50,6 +51,7 @@ export const VERIFIED_CHART_KEYS = {
             "prometheus-node-exporter.resources",
             "prometheus.prometheusSpec.externalLabels",
             "prometheus.prometheusSpec.image.tag",
+            "prometheus.prometheusSpec.logLevel",
             "prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues",
             "prometheus.prometheusSpec.probeSelectorNilUsesHelmValues",
             "prometheus.prometheusSpec.resources",
@@ -61,6 +63,7 @@ export const VERIFIED_CHART_KEYS = {
             "prometheus.prometheusSpec.storageSpec",
             "prometheus.serviceMonitor.relabelings",
             "prometheusOperator.admissionWebhooks.patch.resources",
+            "prometheusOperator.logLevel",
             "prometheusOperator.prometheusConfigReloader.resources",
             "prometheusOperator.resources",
         ],

@@ -17,7 +17,7 @@ export const PROVIDER_TYPE = "pulumi:providers:kubernetes";
 /** A planned resource with every Output in it resolved. */
 export type ResolvedResource = Omit<PlannedResource, "args"> & { readonly args: Record<string, any> };
 
-export interface Recording extends StackRecording<KubernetesStack> {
+export interface Recording extends StackRecording<KubernetesStack, "kubernetes"> {
     /** The plan's resources, resolved, in creation order. */
     readonly planned: readonly ResolvedResource[];
     /** The arguments of the Helm release named `name` (its release name, not its role). */
@@ -30,7 +30,7 @@ export interface Recording extends StackRecording<KubernetesStack> {
 
 /** Runs the component with Pulumi.prod.yaml plus overrides, as index.ts does, and resolves its plan. */
 export async function recordProdStack(overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Recording> {
-    const run = await recordStack(KubernetesStack, "prod", overrides, secrets);
+    const run = await recordStack(KubernetesStack, "kubernetes", "prod", overrides, secrets);
     const planned = (await promiseOf(pulumi.output(run.stack.plan.resources))) as unknown as ResolvedResource[];
     const releases = planned.filter((p) => p.kind === "Release");
     const release = (name: string) => {

@@ -2,22 +2,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
-import { natsReplicas } from "../../../platforms/kubernetes/budget";
 import { FOLDER_ANNOTATION, K8S_NAMES, RELEASE_TIMEOUT_SECONDS, RELEASES } from "../../../platforms/kubernetes/names";
-import { KubernetesStack } from "../../../platforms/kubernetes/stack";
-import { validateKubernetesConfig } from "../../../platforms/kubernetes/validation";
 import { buildMonitoringContent } from "../../../monitoring/content";
 import { JOBS } from "../../../monitoring/jobs";
-import { loadStackConfig } from "../../../config/stack";
-import { sizeTier, TierSizing } from "../../../config/tiers";
-import type { StackConfig } from "../../../config/types";
 import { CHARTS } from "../../../config/versions";
 import { isSecretInput, plaintextOccurrences, unwrapSecret, unwrapSecrets } from "../../support/leaks";
 import { dependencyNames } from "../../support/recordStack";
 import { allOf, generatedPasswords, installMocks, promiseOf, registered } from "../../support/mocks";
 import { RELEASE_TYPE as RELEASE, recordProdStack } from "./programRecording";
 import { applyRelabelings } from "./relabel";
-import { setStackConfig } from "../../support/stackConfig";
 
 installMocks({ stack: "prod" });
 
@@ -183,48 +176,5 @@ describe("outputs", () => {
         expect(await promiseOf(stack.outputs.nextSteps)).toContain("kubectl -n observability port-forward svc/kube-prometheus-stack-grafana 3000:80");
         const logins = await promiseOf(stack.outputs.natsCredentials);
         expect(Object.keys(logins).sort()).toEqual(["admin", "metrics", "microservice"]);
-    });
-});
-
-describe("bad prod configuration", () => {
-    const base = (): { config: StackConfig; sizing: TierSizing } => {
-        setStackConfig("prod");
-        const config = loadStackConfig();
-        return { config, sizing: sizeTier(config.tier) };
-    };
-
-    it("rejects fewer than 3 nodes for the clustered NATS of the prod tier", () => {
-        const { config, sizing } = base();
-        expect(natsReplicas(config)).toBe(3);
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 2 } }, sizing)).toThrow(
-            "'kubernetes.nodeCount' is 2: the prod tier runs a 3-node NATS cluster spread one per node, so use at least 3 nodes",
-        );
-    });
-
-    it("rejects PVCs over the tier's disk budget", () => {
-        const { config, sizing } = base();
-        const tiny = { ...sizing, hardware: { ...sizing.hardware, diskGb: 10 } };
-        expect(() => validateKubernetesConfig(config, tiny)).toThrow(/PVCs need \d+ MiB but tier 'prod' has 10 GiB of disk: choose a larger tier/);
-    });
-
-    it("rejects a namespace that is not an RFC 1123 label", () => {
-        const { config, sizing } = base();
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, namespace: "Obs_Prod" } }, sizing)).toThrow(
-            "'kubernetes.namespace' is 'Obs_Prod': use an RFC 1123 label",
-        );
-    });
-
-    it("rejects a node count whose per-node agents overflow the tier's memory", () => {
-        const { config, sizing } = base();
-        expect(() => validateKubernetesConfig({ ...config, kubernetes: { ...config.kubernetes, nodeCount: 60 } }, sizing)).toThrow(
-            /'kubernetes.nodeCount' is 60: per-node agents push the stack/,
-        );
-    });
-
-    it("fails before any resource is registered", () => {
-        setStackConfig("prod", { kubernetes: { namespace: "observability", nodeCount: 2 } });
-        const config = loadStackConfig();
-        expect(() => new KubernetesStack("bad", { config, sizing: sizeTier("prod"), content: buildMonitoringContent(config) })).toThrow(/nodeCount/);
-        expect(registered.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     });
 });

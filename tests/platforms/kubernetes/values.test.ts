@@ -9,7 +9,7 @@ import { JOBS } from "../../../monitoring/jobs";
 import { DATASOURCE_UIDS } from "../../../monitoring/datasources";
 import { natsAccounts } from "../../../render/nats";
 import { promtailJsonPipeline } from "../../../render/promtail";
-import { loadStackConfig } from "../../../config/stack";
+import { configFor, loadStackConfig } from "../../../config/stack";
 import { sizeTier } from "../../../config/tiers";
 import { CHARTS, VERSIONS } from "../../../config/versions";
 import { installMocks } from "../../support/mocks";
@@ -198,7 +198,7 @@ describe("loki-stack values", () => {
         expect(promtail.serviceMonitor.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: JOBS.promtail }]);
         // Dev's Promtail uses the very same pipeline stages.
         setStackConfig("dev");
-        const dev = loadStackConfig();
+        const dev = configFor(loadStackConfig(), "docker");
         const devPromtail = parse(renderDockerConfigFiles(dev, sizeTier("dev"), buildMonitoringContent(dev)).logCollector);
         expect(devPromtail.scrape_configs[0].pipeline_stages).toEqual(promtail.config.snippets.pipelineStages.slice(1));
     });
@@ -216,7 +216,8 @@ describe("NATS chart values", () => {
         const hashes = v.config.merge.accounts.APP.users.map((u: { password: string }) => u.password);
         for (const h of hashes) expect(h).toMatch(/^\$2[aby]\$/);
         const users = config.natsUsers.map((u, i) => ({ ...u, bcryptHash: [...hashes, v.config.merge.accounts.SYS.users[0].password][i] }));
-        expect(v.config.merge).toEqual(natsAccounts(users, config.natsAppSubjects));
+        // The accounts as on dev, and nats.conf's `debug` from logLevel (render/logLevels.ts).
+        expect(v.config.merge).toEqual({ debug: false, ...natsAccounts(users, config.natsAppSubjects) });
     });
 
     it("runs a 3-node cluster spread over hosts on the prod tier, one server on the dev tier", async () => {
