@@ -37,6 +37,14 @@ export function freePort(): Promise<number> {
     });
 }
 
+/** A listener holding a free loopback port, as another process would: the port, and how to let it go. */
+export async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
+    const port = await freePort();
+    const srv = net.createServer();
+    await new Promise<void>((resolve) => srv.listen(port, "127.0.0.1", resolve));
+    return { port, release: () => new Promise<void>((resolve) => srv.close(() => resolve())) };
+}
+
 /** Polls `url` until it answers 2xx (not listening yet counts as not yet), or fails after `timeoutMs`. */
 export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
     const answered = await waitFor(async () => ((await fetch(url)).ok ? true : undefined), timeoutMs, 100);

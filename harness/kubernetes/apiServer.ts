@@ -12,6 +12,7 @@ import * as path from "path";
 
 import { freePort, sleep } from "../live";
 import { runTool, ToolRun, toolPath } from "../tools/run";
+import { etcdArgs, kubeApiserverArgs } from "./controlPlaneArgs";
 import type { K8sObject } from "./helm";
 
 type ClientNode = typeof import("@kubernetes/client-node", { with: { "resolution-mode": "import" } });
@@ -116,63 +117,13 @@ export class ApiServer {
     private async boot(log: (line: string) => void, timeoutMs: number): Promise<void> {
         const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
         const etcdUrl = `http://127.0.0.1:${etcdClient}`;
-        this.startProgram("etcd", toolPath("etcd"), [
-            "--name",
-            "a4co",
-            "--data-dir",
-            path.join(this.dir, "etcd"),
-            "--listen-client-urls",
-            etcdUrl,
-            "--advertise-client-urls",
-            etcdUrl,
-            "--listen-peer-urls",
-            `http://127.0.0.1:${etcdPeer}`,
-            "--initial-advertise-peer-urls",
-            `http://127.0.0.1:${etcdPeer}`,
-            "--initial-cluster",
-            `a4co=http://127.0.0.1:${etcdPeer}`,
-            // A throwaway store: no fsync keeps it fast on a shared disk.
-            "--unsafe-no-fsync",
-            "--log-level",
-            "warn",
-        ]);
+        this.startProgram("etcd", toolPath("etcd"), etcdArgs({ dir: this.dir, etcdUrl, peerPort: etcdPeer }));
         const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
         fs.writeFileSync(path.join(this.dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
         fs.writeFileSync(path.join(this.dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
         const token = randomBytes(24).toString("hex");
         fs.writeFileSync(path.join(this.dir, "tokens.csv"), `${token},a4co-admin,a4co-admin,system:masters\n`, { mode: 0o600 });
-        this.startProgram("kube-apiserver", toolPath("kube-apiserver"), [
-            "--etcd-servers",
-            etcdUrl,
-            "--bind-address",
-            "127.0.0.1",
-            "--advertise-address",
-            "127.0.0.1",
-            // The endpoint reconciler refuses a loopback address; nothing here needs the `kubernetes` Service's endpoints.
-            "--endpoint-reconciler-type=none",
-            "--secure-port",
-            String(apiPort),
-            "--cert-dir",
-            path.join(this.dir, "certs"),
-            "--service-account-issuer",
-            "https://kubernetes.default.svc.cluster.local",
-            "--service-account-key-file",
-            path.join(this.dir, "sa.pub"),
-            "--service-account-signing-key-file",
-            path.join(this.dir, "sa.key"),
-            "--service-cluster-ip-range",
-            "10.96.0.0/16",
-            "--token-auth-file",
-            path.join(this.dir, "tokens.csv"),
-            "--authorization-mode",
-            "RBAC",
-            // Boolean flags only take a value with `=`.
-            "--anonymous-auth=false",
-            "--enable-priority-and-fairness=false",
-            // Webhooks (the chart's admission webhook) resolve to their Service's ready endpoints, never its cluster
-            // IP: no pod runs here, so a call finds no endpoint and fails open without a packet leaving the machine.
-            "--enable-aggregator-routing=true",
-        ]);
+        this.startProgram("kube-apiserver", toolPath("kube-apiserver"), kubeApiserverArgs({ dir: this.dir, etcdUrl, apiPort }));
         fs.writeFileSync(
             this.kubeconfig,
             JSON.stringify({

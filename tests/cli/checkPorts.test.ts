@@ -1,10 +1,9 @@
 /** dev-up.sh's port check before `pulumi up` (scripts/check-ports.ts): free, or held by the stack's own container. */
-import * as net from "net";
 
 import { checkPorts, parseDockerPs, portClaims, portInUse, portProblems, PublishedPort } from "../../scripts/check-ports";
 import { CONFIG_DEFAULTS } from "../../config/defaults";
 import { configFor, parseStackConfig } from "../../config/stack";
-import { freePort } from "../../harness/live";
+import { freePort, holdPort } from "../../harness/live";
 
 const claims = portClaims({ ports: CONFIG_DEFAULTS.ports });
 const grafanaOnLoopback: PublishedPort = { container: "a4co-grafana", hostIp: "127.0.0.1", hostPort: 3000 };
@@ -60,14 +59,13 @@ describe("what docker ps reports", () => {
 });
 
 describe("the check on this machine", () => {
-    let listener: net.Server;
+    let holder: Awaited<ReturnType<typeof holdPort>>;
     let held: number;
     beforeEach(async () => {
-        held = await freePort();
-        listener = net.createServer();
-        await new Promise<void>((resolve) => listener.listen(held, "127.0.0.1", resolve));
+        holder = await holdPort();
+        held = holder.port;
     });
-    afterEach(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+    afterEach(() => holder.release());
 
     it("finds a port a listener holds, and a free one free", async () => {
         expect(await portInUse(held, "127.0.0.1")).toBe(true);

@@ -5,13 +5,12 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 
 import { parse, parseDocument } from "yaml";
 
 import { CONFIG_DEFAULTS } from "../../config/defaults";
-import { freePort } from "../../harness/live";
+import { freePort, holdPort } from "../../harness/live";
 import { REPO_ROOT } from "../support/stackConfig";
 import { toolPath } from "../../harness/tools/run";
 import { LANGUAGE_HOST_MISSING, ScratchProject } from "./scratchProject";
@@ -223,19 +222,18 @@ describe("npm run dev:up (scripts/dev-up.sh), run as far as the CLI can go", () 
     });
 
     describe("a published port already in use", () => {
-        let listener: net.Server;
+        let holder: Awaited<ReturnType<typeof holdPort>>;
         let held: number;
         beforeEach(async () => {
-            held = await freePort();
-            listener = net.createServer();
-            await new Promise<void>((resolve) => listener.listen(held, "127.0.0.1", resolve));
+            holder = await holdPort();
+            held = holder.port;
             // The user moved Grafana to a port another process holds.
             const stackFile = path.join(clone.project.dir, "Pulumi.dev.yaml");
             const doc = parseDocument(fs.readFileSync(stackFile, "utf8"));
             doc.setIn(["config", "a4co-observability:ports", "grafana"], held);
             fs.writeFileSync(stackFile, doc.toString());
         });
-        afterEach(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+        afterEach(() => holder.release());
 
         it("is refused before `pulumi up`, naming the key to change", () => {
             const r = devUp(clone, fakeEngine(clone, { rootless: false, swapLimit: true }));
