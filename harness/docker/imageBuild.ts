@@ -10,18 +10,8 @@ import * as path from "path";
 
 import { ensureTools } from "../tools/build";
 import { toolPath } from "../tools/run";
-import {
-    BINARY_SHA_LABEL,
-    contextFiles,
-    contextName,
-    dockerfileFor,
-    E2E_LABEL,
-    E2eImage,
-    e2eImages,
-    imageIsCurrent,
-    RECIPE_SHA_LABEL,
-    sha256,
-} from "./images";
+import { BINARY_SHA_LABEL, E2E_LABEL, E2eImage, e2eImages, imageIsCurrent, RECIPE_SHA_LABEL, sha256 } from "./images";
+import { contextFiles, contextName, dockerfileFor } from "./dockerfiles";
 
 export interface ImageResult {
     readonly localRef: string;
