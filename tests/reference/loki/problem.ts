@@ -12,6 +12,16 @@ export interface LokiConfigProblem {
     readonly source: string;
 }
 
+/** One problem, in the order the rules state them. */
+export const problem = (rule: string, path: string, value: unknown, text: string, fix: string, source: string): LokiConfigProblem => ({
+    rule,
+    path,
+    value,
+    problem: text,
+    fix,
+    source,
+});
+
 export const LOKI_VERSION = "3.7.6";
 /** Every rule cites a file of grafana/loki at the pinned tag. */
 export const lokiSource = (file: string): string => `grafana/loki@v${LOKI_VERSION}:${file}`;

@@ -1,5 +1,5 @@
 /** schema_config periods, as SchemaConfig.Validate, PeriodConfig.validate and Loki's Validate check them. */
-import { ConfigDoc, isBlock, LokiConfigProblem, lokiSource, valueAt } from "./problem";
+import { ConfigDoc, isBlock, LokiConfigProblem, lokiSource, problem, valueAt } from "./problem";
 import { referenceDefault } from "./reference";
 import { durationMs, isDayTime } from "./valueGrammars";
 
@@ -63,15 +63,6 @@ function readPeriods(doc: ConfigDoc): Period[] {
         };
     });
 }
-
-const problem = (rule: string, path: string, value: unknown, text: string, fix: string, source: string): LokiConfigProblem => ({
-    rule,
-    path,
-    value,
-    problem: text,
-    fix,
-    source,
-});
 
 function periodProblems(doc: ConfigDoc, p: Period, c: Record<string, unknown>): LokiConfigProblem[] {
     const out: LokiConfigProblem[] = [];

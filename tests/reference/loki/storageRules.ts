@@ -1,5 +1,5 @@
 /** Directories, storage backends, the compactor and retention, as Loki's config wrapper and Validate() check them. */
-import { ConfigDoc, isBlock, LokiConfigProblem, lokiSource, valueAt } from "./problem";
+import { ConfigDoc, isBlock, LokiConfigProblem, lokiSource, problem, valueAt } from "./problem";
 import { referenceDefault } from "./reference";
 import { durationMs } from "./valueGrammars";
 
@@ -9,14 +9,6 @@ const COMPACTOR = lokiSource("pkg/compactor/config.go (Config.Validate)");
 const LIMITS = lokiSource("pkg/validation/limits.go (Limits.Validate)");
 const DAY_MS = 86_400_000;
 
-const problem = (rule: string, path: string, value: unknown, text: string, fix: string, source: string): LokiConfigProblem => ({
-    rule,
-    path,
-    value,
-    problem: text,
-    fix,
-    source,
-});
 const setting = (doc: ConfigDoc, path: string): unknown => valueAt(doc, path) ?? referenceDefault(path);
 const stores = (doc: ConfigDoc): unknown[] => {
     const configs = valueAt(doc, "schema_config.configs");
