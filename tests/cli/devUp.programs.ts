@@ -55,11 +55,18 @@ async function freshClone(): Promise<Clone> {
     }
     doc.setIn(["config", "a4co-observability:ports"], ports);
     fs.writeFileSync(stackFile, doc.toString());
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project.dir, "node_modules"));
-    // ensure-deps.sh reinstalls when the lock is newer than the installed tree; through the link that `npm ci` would
-    // wipe the repository's own node_modules, so the copy of the lock is dated as the installed tree is.
-    const installed = fs.statSync(path.join(REPO_ROOT, "node_modules", ".package-lock.json")).mtime;
-    fs.utimesSync(path.join(project.dir, "package-lock.json"), installed, installed);
+    // The installed dependencies, linked in package by package into a folder of the clone's own: were ensure-deps.sh
+    // ever to `npm ci` there, it would remove the links, never the repository's node_modules (a link to the whole
+    // folder let one such run wipe the tree the suite itself runs from). The install marker is a copy written after
+    // the lock, so the clone counts as installed.
+    const modules = path.join(project.dir, "node_modules");
+    fs.mkdirSync(modules);
+    for (const entry of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
+        if (entry !== ".package-lock.json") fs.symlinkSync(path.join(REPO_ROOT, "node_modules", entry), path.join(modules, entry));
+    }
+    fs.copyFileSync(path.join(REPO_ROOT, "node_modules", ".package-lock.json"), path.join(modules, ".package-lock.json"));
+    const later = new Date(fs.statSync(path.join(project.dir, "package-lock.json")).mtimeMs + 1000);
+    fs.utimesSync(path.join(modules, ".package-lock.json"), later, later);
     project.commitAll(HARNESS_FILES);
     return { project, stateDir: path.join(project.dir, ".pulumi-local") };
 }
